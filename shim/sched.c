@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/*
+ * Tasks: every pthread has a task_struct, created on first use of
+ * `current`. The harness sets tgid, comm and capabilities per thread.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/capability.h>
+#include <linux/lockdep.h>
+#include <shrinkwrap/world.h>
+
+static __thread struct task_struct *current_task;
+static pthread_key_t task_key;
+static pthread_once_t task_key_once = PTHREAD_ONCE_INIT;
+static int next_pid = 1000;
+
+static void task_free(void *p)
+{
+	struct task_struct *t = p;
+
+	lockdep_assert_no_locks_held_current("task exit");
+	free(t);
+}
+
+static void task_key_init(void)
+{
+	pthread_key_create(&task_key, task_free);
+}
+
+/**
+ * get_current() - the task_struct of the calling thread.
+ *
+ * Return: the task, created on first use with pid = tgid = a fresh number,
+ * comm "sw-thread" and no capabilities.
+ */
+struct task_struct *get_current(void)
+{
+	struct task_struct *t = current_task;
+
+	if (likely(t))
+		return t;
+
+	pthread_once(&task_key_once, task_key_init);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		abort();
+	t->pid = __atomic_add_fetch(&next_pid, 1, __ATOMIC_RELAXED);
+	t->tgid = t->pid;
+	strncpy(t->comm, "sw-thread", sizeof(t->comm) - 1);
+	current_task = t;
+	pthread_setspecific(task_key, t);
+	return t;
+}
+
+/**
+ * sw_task_set() - set the identity of the calling thread's task.
+ * @tgid: thread group (process) id; the pid is set equal to it.
+ * @comm: command name (truncated to 15 characters).
+ * @caps: capability mask (1ULL << CAP_*).
+ */
+void sw_task_set(pid_t tgid, const char *comm, unsigned long long caps)
+{
+	struct task_struct *t = get_current();
+
+	t->tgid = tgid;
+	t->pid = tgid;
+	memset(t->comm, 0, sizeof(t->comm));
+	strncpy(t->comm, comm, sizeof(t->comm) - 1);
+	t->cap_effective.val = caps;
+	t->sigpending = 0;
+}
+
+/**
+ * sw_task_signal() - make a signal pending (or not) for the calling thread.
+ * @pending: non-zero to make interruptible waits fail with -EINTR.
+ */
+void sw_task_signal(int pending)
+{
+	__atomic_store_n(&get_current()->sigpending, pending, __ATOMIC_RELAXED);
+}
+
+/**
+ * capable() - does current have @cap in its effective set?
+ * @cap: CAP_* number.
+ *
+ * Return: true if it has.
+ */
+bool capable(int cap)
+{
+	return current->cap_effective.val & (1ULL << cap);
+}
+
+/**
+ * schedule_timeout() - sleep for @timeout jiffies.
+ * @timeout: jiffies (MAX_SCHEDULE_TIMEOUT is capped at one second here).
+ *
+ * Return: 0 (the shim has no early wake-ups).
+ */
+long schedule_timeout(long timeout)
+{
+	struct timespec ts;
+	long ms;
+
+	might_sleep();
+	ms = timeout == MAX_SCHEDULE_TIMEOUT ? 1000 : jiffies_to_msecs(timeout);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+/**
+ * schedule_timeout_uninterruptible() - see schedule_timeout().
+ * @timeout: jiffies.
+ *
+ * Return: 0.
+ */
+long schedule_timeout_uninterruptible(long timeout)
+{
+	return schedule_timeout(timeout);
+}
+
+/** schedule() - let another thread run. */
+void schedule(void)
+{
+	sched_yield();
+}
+
+/** yield() - let another thread run. */
+void yield(void)
+{
+	sched_yield();
+}

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/*
+ * Shrinkers and direct reclaim, with mm/shrinker.c's arithmetic: per
+ * shrinker, count; scan (freeable >> priority) * 4 / seeks objects plus a
+ * share of the deferred work, in batches (default 128), until done or
+ * SHRINK_STOP; what was not scanned is deferred to the next call.
+ */
+#include <pthread.h>
+
+#include <linux/kernel.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+#include <linux/rwsem.h>
+#include <linux/sched/mm.h>
+#include <shrinkwrap/world.h>
+
+#include "internal.h"
+
+#define SHRINK_BATCH 128
+
+static DECLARE_RWSEM(shrinker_rwsem);
+static LIST_HEAD(shrinker_list);
+static struct sw_reclaim_stats reclaim_stats;
+
+/**
+ * shrinker_alloc() - allocate a shrinker.
+ * @flags: SHRINKER_* flags.
+ * @fmt: name format.
+ *
+ * Return: the shrinker (seeks = DEFAULT_SEEKS, batch = 0), or NULL.
+ */
+struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
+{
+	struct shrinker *shrinker;
+	va_list ap;
+
+	shrinker = kzalloc(sizeof(*shrinker), GFP_KERNEL);
+	if (!shrinker)
+		return NULL;
+	shrinker->nr_deferred = kzalloc(sizeof(*shrinker->nr_deferred), GFP_KERNEL);
+	if (!shrinker->nr_deferred) {
+		kfree(shrinker);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	shrinker->name = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	shrinker->flags = flags | SHRINKER_ALLOCATED;
+	shrinker->seeks = DEFAULT_SEEKS;
+	INIT_LIST_HEAD(&shrinker->list);
+	return shrinker;
+}
+
+/**
+ * shrinker_register() - make a shrinker visible to reclaim.
+ * @shrinker: from shrinker_alloc().
+ */
+void shrinker_register(struct shrinker *shrinker)
+{
+	if (WARN(!(shrinker->flags & SHRINKER_ALLOCATED),
+		 "shrinker_register() of a shrinker not from shrinker_alloc()\n"))
+		return;
+	down_write(&shrinker_rwsem);
+	list_add_tail(&shrinker->list, &shrinker_list);
+	shrinker->flags |= SHRINKER_REGISTERED;
+	refcount_set(&shrinker->refcount, 1);
+	up_write(&shrinker_rwsem);
+}
+
+/**
+ * shrinker_free() - unregister (waiting for running scans) and free.
+ * @shrinker: the shrinker, or NULL.
+ */
+void shrinker_free(struct shrinker *shrinker)
+{
+	if (!shrinker)
+		return;
+	if (shrinker->flags & SHRINKER_REGISTERED) {
+		down_write(&shrinker_rwsem);
+		list_del(&shrinker->list);
+		shrinker->flags &= ~SHRINKER_REGISTERED;
+		up_write(&shrinker_rwsem);
+	}
+	kfree(shrinker->name);
+	kfree(shrinker->nr_deferred);
+	kfree(shrinker);
+}
+
+static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *shrinker,
+				    int priority)
+{
+	long batch_size = shrinker->batch ? shrinker->batch : SHRINK_BATCH;
+	unsigned long freed = 0;
+	long freeable, nr, delta, total_scan, next_deferred, scanned = 0;
+
+	freeable = shrinker->count_objects(shrinker, sc);
+	__atomic_add_fetch(&reclaim_stats.counts, 1, __ATOMIC_RELAXED);
+	if (freeable == 0 || freeable == (long)SHRINK_EMPTY)
+		return freeable;
+
+	nr = atomic_long_xchg(shrinker->nr_deferred, 0);
+	if (shrinker->seeks) {
+		delta = freeable >> priority;
+		delta *= 4;
+		delta /= shrinker->seeks;
+	} else {
+		delta = freeable / 2;
+	}
+	total_scan = nr >> priority;
+	total_scan += delta;
+	total_scan = min(total_scan, 2 * freeable);
+
+	while (total_scan >= batch_size || total_scan >= freeable) {
+		unsigned long ret;
+		unsigned long nr_to_scan = min(batch_size, total_scan);
+
+		sc->nr_to_scan = nr_to_scan;
+		sc->nr_scanned = nr_to_scan;
+		ret = shrinker->scan_objects(shrinker, sc);
+		__atomic_add_fetch(&reclaim_stats.scans, 1, __ATOMIC_RELAXED);
+		shrinker->shim_scans++;
+		if (ret == SHRINK_STOP) {
+			__atomic_add_fetch(&reclaim_stats.stops, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		freed += ret;
+		total_scan -= sc->nr_scanned;
+		scanned += sc->nr_scanned;
+	}
+
+	next_deferred = max(nr + delta - scanned, 0L);
+	next_deferred = min(next_deferred, 2 * freeable);
+	atomic_long_add(next_deferred, shrinker->nr_deferred);
+	return freed;
+}
+
+/**
+ * shrink_slab() - run every registered shrinker once.
+ * @gfp_mask: allocation context.
+ * @nid: node (ignored).
+ * @memcg: cgroup (ignored).
+ * @priority: DEF_PRIORITY (12) down to 0.
+ *
+ * Return: objects freed.
+ */
+unsigned long shrink_slab(gfp_t gfp_mask, int nid, struct mem_cgroup *memcg,
+			  int priority)
+{
+	struct shrinker *shrinker;
+	unsigned long freed = 0;
+
+	if (!down_read_trylock(&shrinker_rwsem))
+		return 0;
+	list_for_each_entry(shrinker, &shrinker_list, list) {
+		struct shrink_control sc = {
+			.gfp_mask = gfp_mask,
+			.nid = nid,
+			.memcg = memcg,
+		};
+		unsigned long ret = do_shrink_slab(&sc, shrinker, priority);
+
+		if (ret == SHRINK_EMPTY)
+			ret = 0;
+		freed += ret;
+	}
+	up_read(&shrinker_rwsem);
+	__atomic_add_fetch(&reclaim_stats.freed, freed, __ATOMIC_RELAXED);
+	return freed;
+}
+
+/**
+ * try_to_free_pages_shim() - direct reclaim: shrink at rising pressure
+ * until @nr_pages were freed or priority 0 was tried.
+ * @gfp_mask: the failed allocation's flags.
+ * @nr_pages: pages wanted.
+ *
+ * Return: pages freed.
+ */
+unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages)
+{
+	unsigned long freed = 0;
+	unsigned int noreclaim;
+	int priority;
+
+	__atomic_add_fetch(&reclaim_stats.direct_reclaims, 1, __ATOMIC_RELAXED);
+	fs_reclaim_acquire(gfp_mask);
+	noreclaim = memalloc_noreclaim_save();
+	for (priority = DEF_PRIORITY; priority >= 0 && freed < nr_pages; priority--)
+		freed += shrink_slab(gfp_mask, 0, NULL, priority);
+	memalloc_noreclaim_restore(noreclaim);
+	fs_reclaim_release(gfp_mask);
+	return freed;
+}
+
+/**
+ * sw_reclaim() - apply memory pressure as direct reclaim would.
+ * @gfp_mask: allocation context (e.g. GFP_KERNEL, or GFP_NOWAIT to forbid
+ *            blocking).
+ * @nr_pages: pages wanted.
+ *
+ * Return: pages freed by the shrinkers.
+ */
+unsigned long sw_reclaim(gfp_t gfp_mask, unsigned long nr_pages)
+{
+	return try_to_free_pages_shim(gfp_mask, nr_pages);
+}
+
+/**
+ * sw_reclaim_stats() - reclaim counters.
+ * @stats: filled in.
+ */
+void sw_reclaim_stats(struct sw_reclaim_stats *stats)
+{
+	stats->counts = __atomic_load_n(&reclaim_stats.counts, __ATOMIC_RELAXED);
+	stats->scans = __atomic_load_n(&reclaim_stats.scans, __ATOMIC_RELAXED);
+	stats->stops = __atomic_load_n(&reclaim_stats.stops, __ATOMIC_RELAXED);
+	stats->freed = __atomic_load_n(&reclaim_stats.freed, __ATOMIC_RELAXED);
+	stats->direct_reclaims = __atomic_load_n(&reclaim_stats.direct_reclaims,
+						 __ATOMIC_RELAXED);
+}
+
+/** sw_reclaim_stats_reset() - zero the reclaim counters. */
+void sw_reclaim_stats_reset(void)
+{
+	memset(&reclaim_stats, 0, sizeof(reclaim_stats));
+}
+
+/**
+ * sw_shrinkers_registered() - shrinkers currently registered.
+ *
+ * Return: the count.
+ */
+long sw_shrinkers_registered(void)
+{
+	long n;
+
+	down_read(&shrinker_rwsem);
+	n = (long)list_count_nodes(&shrinker_list);
+	up_read(&shrinker_rwsem);
+	return n;
+}

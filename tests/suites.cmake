@@ -1,0 +1,4 @@
+# Every suite and its labels. Labels: shim, lib, threads (also run under
+# helgrind in the valgrind preset), review (checks a rule from the v1 review).
+sw_suite(lockdep LABELS shim lockdep)
+sw_suite(gem_state LABELS lib)

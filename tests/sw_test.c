@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/* The common test fixture. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_test.h"
+
+int sw_setup(void **state)
+{
+	struct sw_world *w = sw_world_create(NULL);
+
+	*state = w;
+	return w ? 0 : -1;
+}
+
+int sw_setup_noswap(void **state)
+{
+	struct sw_world_config cfg = { .mem_pages = 4096, .swap_pages = 0 };
+	struct sw_world *w = sw_world_create(&cfg);
+
+	*state = w;
+	return w ? 0 : -1;
+}
+
+int sw_teardown(void **state)
+{
+	int problems = sw_world_destroy(*state);
+
+	if (problems)
+		fprintf(stderr, "teardown: %d problem(s), see above\n", problems);
+	return problems ? -1 : 0;
+}
+
+void sw_pattern_fill(void *buf, size_t len, unsigned int seed)
+{
+	unsigned char *p = buf;
+	unsigned int x = seed * 2654435761u + 1;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = (unsigned char)(x >> 16);
+	}
+}
+
+int sw_pattern_check(const void *buf, size_t len, unsigned int seed)
+{
+	const unsigned char *p = buf;
+	unsigned int x = seed * 2654435761u + 1;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		x = x * 1103515245u + 12345u;
+		if (p[i] != (unsigned char)(x >> 16))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 or MIT */
+/*
+ * Common test fixture: every test runs in a fresh world, and its teardown
+ * fails the test on any unexpected WARN, lockdep report, leaked object or
+ * leaked page.
+ */
+#ifndef SW_TEST_H
+#define SW_TEST_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <shrinkwrap/world.h>
+
+/* cmocka setup: a world with the default budget. */
+int sw_setup(void **state);
+/* cmocka setup: a world with no swap. */
+int sw_setup_noswap(void **state);
+/* cmocka teardown: destroy the world; non-zero (test fails) on any problem. */
+int sw_teardown(void **state);
+
+#define SW_TEST(fn) cmocka_unit_test_setup_teardown(fn, sw_setup, sw_teardown)
+#define SW_TEST_NOSWAP(fn) cmocka_unit_test_setup_teardown(fn, sw_setup_noswap, sw_teardown)
+
+/* Fill a buffer with a pattern derived from @seed, and check one. */
+void sw_pattern_fill(void *buf, size_t len, unsigned int seed);
+int sw_pattern_check(const void *buf, size_t len, unsigned int seed);
+
+#endif
