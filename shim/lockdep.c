@@ -1122,6 +1122,16 @@ static void report_nest_not_held(struct ld_task *t, const struct lockdep_map *lo
 	text_emit(t, &r);
 }
 
+static void report_bad_subclass(struct ld_task *t, const struct lockdep_map *lock,
+				unsigned int sub)
+{
+	if (!seen_first(SEEN_SUBCLASS, map_key(lock), sub))
+		return;
+	report_simple(t, "BUG: looking up invalid subclass",
+		      "lock (%s) used with subclass %u; subclasses go up to %lu.\n",
+		      lock->name ? lock->name : "NULL", sub, MAX_LOCKDEP_SUBCLASSES - 1);
+}
+
 /* ---- class resolution -------------------------------------------------- */
 
 static struct lock_class *map_class_slow(const struct lockdep_map *lock,
@@ -1184,11 +1194,8 @@ static struct lock_class *map_class(const struct lockdep_map *lock,
 			return class;
 	}
 	if (sub >= MAX_LOCKDEP_SUBCLASSES) {
-		if (create && seen_first(SEEN_SUBCLASS, key, sub))
-			report_simple(&ld_task, "BUG: looking up invalid subclass",
-				      "lock (%s) used with subclass %u; subclasses go up to %lu.\n",
-				      lock->name ? lock->name : "NULL", sub,
-				      MAX_LOCKDEP_SUBCLASSES - 1);
+		if (create)
+			report_bad_subclass(&ld_task, lock, sub);
 		return NULL;
 	}
 	class = map_class_slow(lock, key, sub, create);
@@ -1406,15 +1413,10 @@ void lock_acquire(struct lockdep_map *lock, unsigned int subclass, int trylock,
 		.gen = gen,
 	};
 
-	if (subclass >= MAX_LOCKDEP_SUBCLASSES) {
-		if (seen_first(SEEN_SUBCLASS, map_key(lock), subclass))
-			report_simple(t, "BUG: looking up invalid subclass",
-				      "lock (%s) taken with subclass %u; subclasses go up to %lu.\n",
-				      lock->name ? lock->name : "NULL", subclass,
-				      MAX_LOCKDEP_SUBCLASSES - 1);
-	} else {
+	if (subclass >= MAX_LOCKDEP_SUBCLASSES)
+		report_bad_subclass(t, lock, subclass);
+	else
 		hl.class = map_class(lock, subclass, true);
-	}
 	if (!hl.class)
 		hl.check = 0;
 
@@ -1719,8 +1721,7 @@ static void report_sleep(struct ld_task *t, const char *file, int line,
 		put_ip(f, ip);
 		fputc('\n', f);
 	}
-	fputs("in_atomic(): 1, pid: ", f);
-	fprintf(f, "%d, name: %s\n", current->pid, current->comm);
+	fprintf(f, "in_atomic(): 1, pid: %d, name: %s\n", current->pid, current->comm);
 	if (spin) {
 		fputs("atomic because of spinning lock", f);
 		put_hlock(f, spin, gen);

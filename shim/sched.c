@@ -74,7 +74,6 @@ void sw_task_set(pid_t tgid, const char *comm, unsigned long long caps)
 	memset(t->comm, 0, sizeof(t->comm));
 	strncpy(t->comm, comm, sizeof(t->comm) - 1);
 	t->cap_effective.val = caps;
-	t->sigpending = 0;
 }
 
 /**

@@ -2,3 +2,6 @@
 # helgrind in the valgrind preset), review (checks a rule from the v1 review).
 sw_suite(lockdep LABELS shim lockdep)
 sw_suite(gem_state LABELS lib)
+sw_suite(gem_backing LABELS lib review)
+sw_suite(harness LABELS shim)
+sw_suite(shrinker LABELS lib review)

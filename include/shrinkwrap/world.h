@@ -21,6 +21,8 @@ struct page;
 struct device;
 struct panthor_device;
 struct panthor_gem_object;
+struct vm_area_struct;
+struct mm_struct;
 
 struct sw_world_config {
 	unsigned long mem_pages;	/* page budget (default 4096 = 16 MiB) */
@@ -109,6 +111,11 @@ int sw_cpu_write(struct sw_map *m, size_t offset, const void *buf, size_t len);
 int sw_cpu_read(struct sw_map *m, size_t offset, void *buf, size_t len);
 /** sw_map_present_pages() - pages of @m with a PTE. */
 unsigned long sw_map_present_pages(struct sw_map *m);
+/** sw_map_pfn() - the pfn of @m's PTE for page @idx (0: not present). */
+unsigned long sw_map_pfn(struct sw_map *m, unsigned long idx);
+struct vm_area_struct *sw_map_vma(struct sw_map *m);
+struct sw_proc *sw_map_proc(struct sw_map *m);
+struct mm_struct *sw_proc_mm(struct sw_proc *p);
 /** sw_map_faults() - calls of the fault handler through @m. */
 unsigned long sw_map_faults(struct sw_map *m);
 

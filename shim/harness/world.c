@@ -133,6 +133,7 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	sw_fault_reset();
 	sw_reclaim_stats_reset();
 	sw_task_set(1, "sw-main", 0);
+	sw_task_signal(0);
 
 	w = calloc(1, sizeof(*w));
 	if (!w)
@@ -715,6 +716,56 @@ unsigned long sw_map_present_pages(struct sw_map *m)
 		n += m->vma->shim_ptes[i] != 0;
 	spin_unlock(&m->vma->vm_mm->page_table_lock);
 	return n;
+}
+
+/**
+ * sw_map_pfn() - the pfn a mapping's PTE points at.
+ * @m: the mapping.
+ * @idx: page index in the mapping.
+ *
+ * Return: the pfn, 0 when not present.
+ */
+unsigned long sw_map_pfn(struct sw_map *m, unsigned long idx)
+{
+	unsigned long pfn;
+
+	spin_lock(&m->vma->vm_mm->page_table_lock);
+	pfn = m->vma->shim_ptes[idx];
+	spin_unlock(&m->vma->vm_mm->page_table_lock);
+	return pfn;
+}
+
+/**
+ * sw_map_vma() - the VMA behind a mapping.
+ * @m: the mapping.
+ *
+ * Return: the VMA.
+ */
+struct vm_area_struct *sw_map_vma(struct sw_map *m)
+{
+	return m->vma;
+}
+
+/**
+ * sw_map_proc() - the process owning a mapping.
+ * @m: the mapping.
+ *
+ * Return: the process.
+ */
+struct sw_proc *sw_map_proc(struct sw_map *m)
+{
+	return m->proc;
+}
+
+/**
+ * sw_proc_mm() - a process's address space.
+ * @p: the process.
+ *
+ * Return: the mm.
+ */
+struct mm_struct *sw_proc_mm(struct sw_proc *p)
+{
+	return p->mm;
 }
 
 /**
