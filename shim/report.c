@@ -46,10 +46,13 @@ static void print_backtrace(void)
  */
 void sw_vreport(enum sw_report_kind kind, const char *fmt, va_list ap)
 {
-	char msg[sizeof(report_last)];
 	bool expected;
+	char *msg;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	if (!msg)
+		msg = strdup("(report text lost: out of memory)");
 
 	pthread_mutex_lock(&report_lock);
 	report_count[kind]++;
@@ -58,7 +61,7 @@ void sw_vreport(enum sw_report_kind kind, const char *fmt, va_list ap)
 		report_expected[kind]--;
 	else
 		report_unexpected[kind]++;
-	memcpy(report_last, msg, sizeof(report_last));
+	snprintf(report_last, sizeof(report_last), "%s", msg);
 
 	fprintf(stderr, "------------[ %s%s ]------------\n%s%s",
 		expected ? "expected " : "", kind_name[kind], msg,
@@ -67,6 +70,7 @@ void sw_vreport(enum sw_report_kind kind, const char *fmt, va_list ap)
 		print_backtrace();
 	fprintf(stderr, "---[ end %s ]---\n", kind_name[kind]);
 	pthread_mutex_unlock(&report_lock);
+	free(msg);
 }
 
 /**

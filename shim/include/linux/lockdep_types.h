@@ -30,7 +30,8 @@ enum lockdep_wait_type {
  * @key: class key (static, identifies the init site or lockdep_set_class()).
  * @name: name printed in reports.
  * @class_cache: resolved classes per subclass, filled lazily.
- * @wait_type_inner: unused by the shim, kept for source compatibility.
+ * @wait_type_inner: LD_WAIT_SPIN for spinlocks, LD_WAIT_SLEEP for sleeping
+ *                   locks: lets might_sleep() flag sleeping in atomic context.
  */
 struct lockdep_map {
 	struct lock_class_key		*key;

@@ -20,7 +20,8 @@ struct mutex {
 
 #define __MUTEX_INITIALIZER(lockname) {					\
 		.m = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP,		\
-		.dep_map = { .name = #lockname, .key = (void *)&(lockname) },	\
+		.dep_map = { .name = #lockname, .key = (void *)&(lockname), \
+			     .wait_type_inner = LD_WAIT_SLEEP },	\
 	}
 #define DEFINE_MUTEX(name) struct mutex name = __MUTEX_INITIALIZER(name)
 

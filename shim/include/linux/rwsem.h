@@ -14,7 +14,8 @@ struct rw_semaphore {
 
 #define __RWSEM_INITIALIZER(lockname) {					\
 		.l = PTHREAD_RWLOCK_INITIALIZER,			\
-		.dep_map = { .name = #lockname, .key = (void *)&(lockname) },	\
+		.dep_map = { .name = #lockname, .key = (void *)&(lockname), \
+			     .wait_type_inner = LD_WAIT_SLEEP },	\
 	}
 #define DECLARE_RWSEM(name) struct rw_semaphore name = __RWSEM_INITIALIZER(name)
 

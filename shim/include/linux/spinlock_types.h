@@ -15,7 +15,8 @@ typedef spinlock_t raw_spinlock_t;
 
 #define __SPIN_LOCK_UNLOCKED(lockname) {					\
 		.m = PTHREAD_ERRORCHECK_MUTEX_INITIALIZER_NP,		\
-		.dep_map = { .name = #lockname, .key = (void *)&(lockname) },	\
+		.dep_map = { .name = #lockname, .key = (void *)&(lockname), \
+			     .wait_type_inner = LD_WAIT_SPIN },		\
 	}
 #define DEFINE_SPINLOCK(x) spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 
