@@ -12,6 +12,16 @@
 #include "sw_test.h"
 #include "panthor_gem.h"
 
+/*
+ * test_lockdep_report_fails inverts a lock order on purpose: lockdep must
+ * see it, TSan's own deadlock detector need not.
+ */
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void)
+{
+	return "detect_deadlocks=0";
+}
+
 /* Leaked on purpose; kept reachable so LeakSanitizer and valgrind stay quiet. */
 static void *deliberate_leak;
 

@@ -86,12 +86,12 @@ static inline __must_check bool refcount_sub_and_test(int i, refcount_t *r)
 {
 	int old = atomic_fetch_sub_release(i, &r->refs);
 
-	if (old == i) {
+	if (old > 0 && old == i) {
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		return true;
 	}
 
-	if (unlikely(old < 0 || old - i < 0))
+	if (unlikely(old <= 0 || old - i < 0))
 		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
 
 	return false;
