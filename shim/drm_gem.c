@@ -332,16 +332,26 @@ struct sg_table *drm_prime_pages_to_sg(struct drm_device *dev, struct page **pag
 void drm_gem_lru_init(struct drm_gem_lru *lru, struct mutex *lock)
 {
 	lru->lock = lock;
-	lru->count = 0;
+	WRITE_ONCE(lru->count, 0);
 	INIT_LIST_HEAD(&lru->list);
+}
+
+/*
+ * obj->lru and lru->count are read without the LRU lock (drm_gem_lru_remove()
+ * peeks at obj->lru, shrinkers read lru->count): the kernel leaves those
+ * races unannotated; the shim marks them so TSan checks everything else.
+ */
+static void lru_count_add(struct drm_gem_lru *lru, long pages)
+{
+	WRITE_ONCE(lru->count, lru->count + pages);
 }
 
 static void drm_gem_lru_remove_locked(struct drm_gem_object *obj)
 {
-	obj->lru->count -= obj->size >> PAGE_SHIFT;
+	lru_count_add(obj->lru, -(long)(obj->size >> PAGE_SHIFT));
 	WARN_ON(obj->lru->count < 0);
 	list_del(&obj->lru_node);
-	obj->lru = NULL;
+	WRITE_ONCE(obj->lru, NULL);
 }
 
 /**
@@ -350,7 +360,7 @@ static void drm_gem_lru_remove_locked(struct drm_gem_object *obj)
  */
 void drm_gem_lru_remove(struct drm_gem_object *obj)
 {
-	struct drm_gem_lru *lru = obj->lru;
+	struct drm_gem_lru *lru = READ_ONCE(obj->lru);
 
 	if (!lru)
 		return;
@@ -372,9 +382,9 @@ void drm_gem_lru_move_tail_locked(struct drm_gem_lru *lru, struct drm_gem_object
 	if (obj->lru)
 		drm_gem_lru_remove_locked(obj);
 
-	lru->count += obj->size >> PAGE_SHIFT;
+	lru_count_add(lru, obj->size >> PAGE_SHIFT);
 	list_add_tail(&obj->lru_node, &lru->list);
-	obj->lru = lru;
+	WRITE_ONCE(obj->lru, lru);
 }
 
 /**
@@ -447,9 +457,9 @@ drm_gem_lru_scan(struct drm_gem_lru *lru, unsigned int nr_to_scan,
 			freed += obj->size >> PAGE_SHIFT;
 
 			/* A shrunk object must have left every reclaim LRU. */
-			WARN_ON(obj->lru == &still_in_lru);
-			WARN_ON(obj->lru == lru);
-		} else if (obj->lru == &still_in_lru) {
+			WARN_ON(READ_ONCE(obj->lru) == &still_in_lru);
+			WARN_ON(READ_ONCE(obj->lru) == lru);
+		} else if (READ_ONCE(obj->lru) == &still_in_lru) {
 			/*
 			 * Not shrunk and not moved: still reclaimable, only not
 			 * now. Read without the LRU lock; a stale answer costs
@@ -470,9 +480,9 @@ tail:
 
 	/* Put back what is left, at the tail, in scan order. */
 	list_for_each_entry(obj, &still_in_lru.list, lru_node)
-		obj->lru = lru;
+		WRITE_ONCE(obj->lru, lru);
 	list_splice_tail(&still_in_lru.list, &lru->list);
-	lru->count += still_in_lru.count;
+	lru_count_add(lru, still_in_lru.count);
 
 	mutex_unlock(lru->lock);
 
