@@ -53,6 +53,14 @@ struct panthor_device {
 		struct drm_gem_lru gpu_mapped_shared;
 
 		/**
+		 * @reclaim.unreclaimable: BOs that went UNRECLAIMABLE (pinned or
+		 * evicted). Never scanned: it exists so that every LRU change
+		 * of a BO happens under @reclaim.lock (drm_gem_lru_remove() can
+		 * miss a BO that a concurrent scan is moving).
+		 */
+		struct drm_gem_lru unreclaimable;
+
+		/**
 		 * @reclaim.vms: VMs owning private GPU-mapped BOs, least recently
 		 * active first.
 		 */

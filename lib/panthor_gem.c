@@ -23,6 +23,7 @@
 #include <linux/vmalloc.h>
 
 #include <drm/drm_device.h>
+#include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gpuvm.h>
 #include <drm/drm_managed.h>
@@ -147,16 +148,18 @@ void panthor_gem_update_reclaim_state_locked(struct panthor_gem_object *bo,
 		drm_gem_lru_move_tail_locked(&ptdev->reclaim.gpu_mapped_shared, &bo->base);
 		break;
 	case PANTHOR_GEM_UNRECLAIMABLE:
-		/* drm_gem_lru_remove() takes the reclaim lock itself. */
+		/*
+		 * Parked on a list no scan walks rather than taken off with
+		 * drm_gem_lru_remove(): that one reads obj->lru without the
+		 * lock and can miss a BO a concurrent scan is moving.
+		 */
+		drm_gem_lru_move_tail_locked(&ptdev->reclaim.unreclaimable, &bo->base);
 		break;
 	default:
 		drm_WARN(&ptdev->base, 1, "unknown reclaim state %d\n", new);
 		break;
 	}
 	mutex_unlock(&ptdev->reclaim.lock);
-
-	if (new == PANTHOR_GEM_UNRECLAIMABLE)
-		drm_gem_lru_remove(&bo->base);
 
 	bo->reclaim_state = new;
 }
@@ -410,6 +413,20 @@ static void panthor_gem_free_object(struct drm_gem_object *obj)
 
 	if (locked)
 		dma_resv_unlock(obj->resv);
+
+	/*
+	 * A scan may still be moving this BO between LRUs (it skips it only
+	 * after moving it, when the reference can't be taken): park it under
+	 * the lock, so the lockless peek in drm_gem_lru_remove() from
+	 * drm_gem_object_release() can't miss it and leave it linked.
+	 */
+	if (READ_ONCE(obj->lru)) {
+		struct panthor_device *ptdev = bo_to_ptdev(bo);
+
+		mutex_lock(&ptdev->reclaim.lock);
+		drm_gem_lru_move_tail_locked(&ptdev->reclaim.unreclaimable, obj);
+		mutex_unlock(&ptdev->reclaim.lock);
+	}
 
 	drm_gem_object_release(obj);
 #ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
@@ -753,6 +770,8 @@ panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
 	bo->reclaim_state = PANTHOR_GEM_UNRECLAIMABLE;
 #ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
 	mutex_init(&bo->gpuva_lock);
+	/* So the core's gpuvm lockdep checks expect this lock, not the resv. */
+	drm_gem_gpuva_set_lock(&bo->base, &bo->gpuva_lock);
 #endif
 #ifdef CONFIG_DEBUG_FS
 	INIT_LIST_HEAD(&bo->debugfs.node);
@@ -978,9 +997,15 @@ bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ti
 		last_locked = vm_bo;
 	}
 
-	/* Harder to reclaim than when queued: its own LRU will get to it. */
+	/*
+	 * Harder to reclaim than when queued: its own LRU will get to it.
+	 * UNRECLAIMABLE is checked on its own: the scan holds a reference,
+	 * not the LRU membership, so between its pick and its resv trylock
+	 * another scan may have evicted the BO already (old == new then).
+	 */
 	panthor_gem_update_reclaim_state_locked(bo, &old_state);
-	if (old_state < bo->reclaim_state) {
+	if (old_state < bo->reclaim_state ||
+	    bo->reclaim_state == PANTHOR_GEM_UNRECLAIMABLE) {
 		ret = -EAGAIN;
 		goto out_unlock;
 	}
@@ -1085,6 +1110,7 @@ int panthor_gem_shrinker_init(struct panthor_device *ptdev)
 	drm_gem_lru_init(&ptdev->reclaim.unused, &ptdev->reclaim.lock);
 	drm_gem_lru_init(&ptdev->reclaim.mmapped, &ptdev->reclaim.lock);
 	drm_gem_lru_init(&ptdev->reclaim.gpu_mapped_shared, &ptdev->reclaim.lock);
+	drm_gem_lru_init(&ptdev->reclaim.unreclaimable, &ptdev->reclaim.lock);
 	ptdev->reclaim.gpu_mapped_count = 0;
 	atomic_set(&ptdev->reclaim.retry_count, 0);
 

@@ -361,12 +361,12 @@ long swap_alloc_slot_shim(void)
  */
 void swap_free_slot_shim(long slot)
 {
+	/* Give the memory back before the slot can be handed out again. */
+	madvise(swap_base + slot * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED);
 	pthread_mutex_lock(&swap_lock);
 	swap_free_stack[swap_free_top++] = slot;
 	__atomic_add_fetch(&nr_swap_free, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&swap_lock);
-	/* Give the memory back; the slot reads as zeroes until rewritten. */
-	madvise(swap_base + slot * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED);
 }
 
 /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /* The common test fixture. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sw_test.h"
@@ -55,4 +56,13 @@ int sw_pattern_check(const void *buf, size_t len, unsigned int seed)
 			return 0;
 	}
 	return 1;
+}
+
+/* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */
+static void __attribute__((constructor)) sw_test_filter(void)
+{
+	const char *filter = getenv("SW_TEST_FILTER");
+
+	if (filter && *filter)
+		cmocka_set_test_filter(filter);
 }

@@ -46,7 +46,9 @@ static void expect(struct ctx *c, struct sw_bo *bo, enum panthor_gem_reclaim_sta
 		assert_ptr_equal(obj->base.lru, &c->ptdev->reclaim.mmapped);
 		break;
 	default:
-		assert_null(obj->base.lru);
+		/* Never populated: on no LRU; else parked, never scanned. */
+		if (obj->base.lru)
+			assert_ptr_equal(obj->base.lru, &c->ptdev->reclaim.unreclaimable);
 		break;
 	}
 	assert_int_equal(c->ptdev->reclaim.unused.count, unused);

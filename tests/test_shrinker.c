@@ -174,6 +174,25 @@ static void test_scan_nothing_is_stop(void **state)
 	assert_int_equal(atomic_read(&c.ptdev->reclaim.retry_count), 0);
 }
 
+/*
+ * A scan holds a reference, not the LRU slot: by the time it owns the resv
+ * another scan may have evicted the BO. try_evict must then give up, not
+ * evict a BO without pages (found by the stress test; v1 had the same hole:
+ * its "harder to reclaim" check compares UNRECLAIMABLE with itself).
+ */
+static void test_try_evict_already_evicted(void **state)
+{
+	struct ctx c = get(state);
+	struct sw_bo *bo = unused_bo(&c, SIZE);
+	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
+
+	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
+	dma_resv_lock(obj->resv, NULL);
+	assert_false(panthor_gem_try_evict(obj, NULL));
+	dma_resv_unlock(obj->resv);
+	assert_int_equal(sw_check_invariants(c.w), 0);
+}
+
 /* Pinned BOs are never evicted, whatever the pressure. */
 static void test_pinned_never_evicted(void **state)
 {
@@ -307,6 +326,7 @@ int main(void)
 		SW_TEST(test_scan_unused_before_mmapped),
 		SW_TEST(test_scan_retry_then_stop),
 		SW_TEST(test_scan_nothing_is_stop),
+		SW_TEST(test_try_evict_already_evicted),
 		SW_TEST(test_pinned_never_evicted),
 		SW_TEST(test_debugfs_shrink),
 		SW_TEST(test_debugfs_gems),

@@ -54,6 +54,7 @@ int sw_check_invariants(struct sw_world *w)
 	lru_pages(&ptdev->reclaim.unused, &bad, "unused");
 	lru_pages(&ptdev->reclaim.mmapped, &bad, "mmapped");
 	lru_pages(&ptdev->reclaim.gpu_mapped_shared, &bad, "gpu_mapped_shared");
+	lru_pages(&ptdev->reclaim.unreclaimable, &bad, "unreclaimable");
 
 	list_for_each_entry(bo, &ptdev->gems.node, debugfs.node) {
 		struct drm_gem_lru *want = NULL;
@@ -75,6 +76,8 @@ int sw_check_invariants(struct sw_world *w)
 		case PANTHOR_GEM_UNRECLAIMABLE:
 			break;
 		}
+		if (bo->reclaim_state == PANTHOR_GEM_UNRECLAIMABLE && bo->base.lru)
+			want = &ptdev->reclaim.unreclaimable;
 		if (bo->reclaim_state != PANTHOR_GEM_GPU_MAPPED_PRIVATE && bo->base.lru != want) {
 			fprintf(stderr, "invariant: BO %p in state %d is on LRU %p, not %p\n",
 				bo, bo->reclaim_state, bo->base.lru, want);

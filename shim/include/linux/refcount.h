@@ -46,12 +46,13 @@ static inline __must_check bool __refcount_add_not_zero(int i, refcount_t *r, in
 	do {
 		if (!old)
 			break;
-	} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));
+	} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, (int)((unsigned int)old + i)));
 
 	if (oldp)
 		*oldp = old;
 
-	if (unlikely(old < 0 || old + i < 0))
+	/* shim: the sum is computed wrapping, as the kernel's -fno-strict-overflow does. */
+	if (unlikely(old < 0 || (int)((unsigned int)old + i) < 0))
 		refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
 
 	return old;
@@ -73,7 +74,7 @@ static inline void refcount_add(int i, refcount_t *r)
 
 	if (unlikely(!old))
 		refcount_warn_saturate(r, REFCOUNT_ADD_UAF);
-	else if (unlikely(old < 0 || old + i < 0))
+	else if (unlikely(old < 0 || (int)((unsigned int)old + i) < 0))
 		refcount_warn_saturate(r, REFCOUNT_ADD_OVF);
 }
 
@@ -91,7 +92,7 @@ static inline __must_check bool refcount_sub_and_test(int i, refcount_t *r)
 		return true;
 	}
 
-	if (unlikely(old <= 0 || old - i < 0))
+	if (unlikely(old <= 0 || (int)((unsigned int)old - i) < 0))
 		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
 
 	return false;
