@@ -125,6 +125,7 @@ fi
 
 # ---- temporary copy of lib/ and include/ -------------------------------------
 work="$(mktemp -d "${TMPDIR:-/tmp}/kbuild-check.XXXXXX")"
+# shellcheck disable=SC2317  # called through the EXIT trap
 cleanup() {
 	if [ "${KBUILD_CHECK_KEEP:-0}" = 1 ]; then
 		say "kbuild-check: kept $work"

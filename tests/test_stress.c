@@ -225,8 +225,8 @@ static void test_stress_reclaim(void **state)
 	memset(&s, 0, sizeof(s));
 	s.w = *state;
 	s.seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
-	s.ops_per_phase = getenv("SW_UNDER_VALGRIND") ? 40 : 400;
-	s.deadline = time(NULL) + (getenv("SW_UNDER_VALGRIND") ? 240 : 60);
+	s.ops_per_phase = getenv("SW_UNDER_VALGRIND") ? 12 : 400;
+	s.deadline = time(NULL) + (getenv("SW_UNDER_VALGRIND") ? 20 : 60);
 	fprintf(stderr, "stress: seed %lu (replay with SW_STRESS_SEED=%lu)\n", s.seed, s.seed);
 
 	for (i = 0; i < WORKERS; i++) {
