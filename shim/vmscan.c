@@ -118,7 +118,7 @@ static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *
 		sc->nr_scanned = nr_to_scan;
 		ret = shrinker->scan_objects(shrinker, sc);
 		__atomic_add_fetch(&reclaim_stats.scans, 1, __ATOMIC_RELAXED);
-		shrinker->shim_scans++;
+		__atomic_add_fetch(&shrinker->shim_scans, 1, __ATOMIC_RELAXED);
 		if (ret == SHRINK_STOP) {
 			__atomic_add_fetch(&reclaim_stats.stops, 1, __ATOMIC_RELAXED);
 			break;

@@ -92,7 +92,7 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 		op = OP_TOUCH_WRITE;
 	}
 	size = sl->pages * PAGE_SIZE;
-	s->ops[op]++;
+	__atomic_add_fetch(&s->ops[op], 1, __ATOMIC_RELAXED);
 
 	switch (op) {
 	case OP_TOUCH_READ:

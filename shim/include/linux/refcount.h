@@ -85,12 +85,11 @@ static inline void refcount_inc(refcount_t *r)
 
 static inline __must_check bool refcount_sub_and_test(int i, refcount_t *r)
 {
-	int old = atomic_fetch_sub_release(i, &r->refs);
+	/* shim: one acq_rel RMW, not release + acquire fence: TSan ignores fences. */
+	int old = __atomic_fetch_sub(&r->refs.counter, i, __ATOMIC_ACQ_REL);
 
-	if (old > 0 && old == i) {
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (old > 0 && old == i)
 		return true;
-	}
 
 	if (unlikely(old <= 0 || (int)((unsigned int)old - i) < 0))
 		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
