@@ -88,7 +88,7 @@ static void *syncer(void *arg)
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		assert_int_equal(panthor_gem_sync(sw_bo_obj(r->bo),
 				 DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH_AND_INVALIDATE, 0, SIZE), 0);
-		r->syncs++;
+		__atomic_add_fetch(&r->syncs, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -99,7 +99,7 @@ static void *shrinker(void *arg)
 
 	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		sw_shrinker_scan(r->w, PAGES, GFP_KERNEL);
-		r->scans++;
+		__atomic_add_fetch(&r->scans, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -117,7 +117,10 @@ static void test_sync_races_eviction(void **state)
 	r.bo = new_bo(state, NULL);
 	pthread_create(&t[0], NULL, syncer, &r);
 	pthread_create(&t[1], NULL, shrinker, &r);
-	for (i = 0; i < 300; i++) {
+	/* At least 300 rounds, and until both other threads really ran (bounded). */
+	for (i = 0; i < 300 || ((__atomic_load_n(&r.syncs, __ATOMIC_RELAXED) < 20 ||
+				 __atomic_load_n(&r.scans, __ATOMIC_RELAXED) < 20) &&
+				i < 2000000); i++) {
 		assert_int_equal(panthor_gem_pin(sw_bo_obj(r.bo)), 0);
 		panthor_gem_unpin(sw_bo_obj(r.bo));
 		r.populates++;
