@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -181,6 +182,13 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Under valgrind threads run one at a time: don't let the shrinkers hog it. */
+static void shrinker_pace(void)
+{
+	if (getenv("SW_UNDER_VALGRIND"))
+		usleep(2000);
+}
+
 static void *scanner(void *arg)
 {
 	struct stress *s = arg;
@@ -188,6 +196,7 @@ static void *scanner(void *arg)
 	while (!__atomic_load_n(&s->stop_shrinkers, __ATOMIC_ACQUIRE)) {
 		sw_shrinker_scan(s->w, 32, GFP_KERNEL);
 		sw_shrinker_scan(s->w, 8, GFP_NOWAIT);
+		shrinker_pace();
 	}
 	return NULL;
 }
@@ -201,6 +210,7 @@ static void *debugfs_shrinker(void *arg)
 		if (sw_debugfs_write("dri/0/shrink", "64") != 2)
 			stress_fail(s, "debugfs shrink write", -1);
 		sw_debugfs_read("dri/0/shrink", buf, sizeof(buf));
+		shrinker_pace();
 	}
 	return NULL;
 }
