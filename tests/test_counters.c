@@ -113,9 +113,15 @@ static void *pin_worker(void *arg)
 			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
 			continue;
 		}
-		/* Pinned: the pages can't go away under us. */
-		if (!READ_ONCE(obj->backing.pages))
+		/*
+		 * Pinned: the pages can't go away. A lockless (n>=1) pin orders
+		 * nothing, so pages are looked at under the resv, as the driver's
+		 * users of a pinned BO do.
+		 */
+		dma_resv_lock(obj->base.resv, NULL);
+		if (!obj->backing.pages)
 			__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
+		dma_resv_unlock(obj->base.resv);
 		panthor_gem_unpin(obj);
 	}
 	return NULL;

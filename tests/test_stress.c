@@ -131,8 +131,10 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 			stress_fail(s, "pin", i);
 			break;
 		}
-		if (!READ_ONCE(sw_bo_obj(sl->bo)->backing.pages))
+		dma_resv_lock(sw_bo_obj(sl->bo)->base.resv, NULL);
+		if (!sw_bo_obj(sl->bo)->backing.pages)
 			stress_fail(s, "pinned BO without pages", i);
+		dma_resv_unlock(sw_bo_obj(sl->bo)->base.resv);
 		panthor_gem_unpin(sw_bo_obj(sl->bo));
 		break;
 	case OP_SYNC:
