@@ -417,16 +417,14 @@ static void panthor_gem_free_object(struct drm_gem_object *obj)
 	/*
 	 * A scan may still be moving this BO between LRUs (it skips it only
 	 * after moving it, when the reference can't be taken): park it under
-	 * the lock, so the lockless peek in drm_gem_lru_remove() from
-	 * drm_gem_object_release() can't miss it and leave it linked.
+	 * the lock (obj->lru is only read under it here: a lockless peek can
+	 * see the NULL a moving scan leaves for a moment), so the peek in
+	 * drm_gem_lru_remove() from drm_gem_object_release() can't miss it.
 	 */
-	if (READ_ONCE(obj->lru)) {
-		struct panthor_device *ptdev = bo_to_ptdev(bo);
-
-		mutex_lock(&ptdev->reclaim.lock);
-		drm_gem_lru_move_tail_locked(&ptdev->reclaim.unreclaimable, obj);
-		mutex_unlock(&ptdev->reclaim.lock);
-	}
+	mutex_lock(&bo_to_ptdev(bo)->reclaim.lock);
+	if (obj->lru)
+		drm_gem_lru_move_tail_locked(&bo_to_ptdev(bo)->reclaim.unreclaimable, obj);
+	mutex_unlock(&bo_to_ptdev(bo)->reclaim.lock);
 
 	drm_gem_object_release(obj);
 #ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
