@@ -6,6 +6,16 @@
 
 #include "sw_test.h"
 
+struct sw_ctx sw_ctx_get(void **state, const char *comm)
+{
+	struct sw_ctx c = { .w = *state };
+
+	c.ptdev = sw_world_device(c.w);
+	c.p = sw_proc_create(c.w, comm, 0);
+	c.f = sw_file_open(c.p);
+	return c;
+}
+
 int sw_setup(void **state)
 {
 	struct sw_world *w = sw_world_create(NULL);

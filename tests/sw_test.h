@@ -15,6 +15,21 @@
 
 #include <shrinkwrap/world.h>
 
+struct panthor_device;
+struct sw_proc;
+struct sw_file;
+
+/* What most tests start from: the world, its device, one process, one file. */
+struct sw_ctx {
+	struct sw_world *w;
+	struct panthor_device *ptdev;
+	struct sw_proc *p;
+	struct sw_file *f;
+};
+
+/* A process named @comm with a DRM file, in the world of @state. */
+struct sw_ctx sw_ctx_get(void **state, const char *comm);
+
 /* cmocka setup: a world with the default budget. */
 int sw_setup(void **state);
 /* cmocka setup: a world with no swap. */

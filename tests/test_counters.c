@@ -67,6 +67,25 @@ static void *shrink_worker(void *arg)
 	return NULL;
 }
 
+/* Run THREADS workers to completion with the shrinker scanning alongside. */
+static void run_workers(struct shared *s, void *(*fn)(void *))
+{
+	struct worker wk[THREADS];
+	pthread_t shrinker;
+	int i;
+
+	pthread_create(&shrinker, NULL, shrink_worker, s);
+	for (i = 0; i < THREADS; i++) {
+		wk[i].s = s;
+		wk[i].id = i;
+		pthread_create(&wk[i].thread, NULL, fn, &wk[i]);
+	}
+	for (i = 0; i < THREADS; i++)
+		pthread_join(wk[i].thread, NULL);
+	__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(shrinker, NULL);
+}
+
 /*
  * R-MMAP-COUNT-TRANSITIONS (seed 9510-9512, 9804-9808): concurrent mmap
  * (0->1 locked, 1->n lockless) and munmap (n->1 lockless, 1->0 by a single
@@ -76,23 +95,12 @@ static void *shrink_worker(void *arg)
 static void test_mmap_count_transitions(void **state)
 {
 	struct shared s = { .w = *state };
-	struct worker wk[THREADS];
-	pthread_t shrinker;
 	int i;
 
 	for (i = 0; i < THREADS; i++)
 		s.proc[i] = sw_proc_create(s.w, "mapper", 0);
 	s.bo = sw_bo_create(sw_file_open(s.proc[0]), SIZE, 0);
-	pthread_create(&shrinker, NULL, shrink_worker, &s);
-	for (i = 0; i < THREADS; i++) {
-		wk[i].s = &s;
-		wk[i].id = i;
-		pthread_create(&wk[i].thread, NULL, mmap_worker, &wk[i]);
-	}
-	for (i = 0; i < THREADS; i++)
-		pthread_join(wk[i].thread, NULL);
-	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(shrinker, NULL);
+	run_workers(&s, mmap_worker);
 
 	assert_int_equal(s.errors, 0);
 	assert_int_equal(refcount_read(&sw_bo_obj(s.bo)->cmap.mmap_count), 0);
@@ -135,22 +143,10 @@ static void *pin_worker(void *arg)
 static void test_pin_count_transitions(void **state)
 {
 	struct shared s = { .w = *state };
-	struct worker wk[THREADS];
-	pthread_t shrinker;
-	int i;
 
 	s.proc[0] = sw_proc_create(s.w, "pinner", 0);
 	s.bo = sw_bo_create(sw_file_open(s.proc[0]), SIZE, 0);
-	pthread_create(&shrinker, NULL, shrink_worker, &s);
-	for (i = 0; i < THREADS; i++) {
-		wk[i].s = &s;
-		wk[i].id = i;
-		pthread_create(&wk[i].thread, NULL, pin_worker, &wk[i]);
-	}
-	for (i = 0; i < THREADS; i++)
-		pthread_join(wk[i].thread, NULL);
-	__atomic_store_n(&s.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(shrinker, NULL);
+	run_workers(&s, pin_worker);
 
 	assert_int_equal(s.errors, 0);
 	assert_int_equal(refcount_read(&sw_bo_obj(s.bo)->backing.pin_count), 0);

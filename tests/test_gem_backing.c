@@ -3,7 +3,9 @@
  * GEM backing: lazy pages, the CPU fault path in every mode, contents kept
  * across eviction, allocation failures, and freeing in awkward states.
  */
+#include <pthread.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -17,22 +19,7 @@
 #define PAGES 8
 #define SIZE (PAGES * PAGE_SIZE)
 
-struct ctx {
-	struct sw_world *w;
-	struct sw_proc *p;
-	struct sw_file *f;
-};
-
-static struct ctx get(void **state)
-{
-	struct ctx c = { .w = *state };
-
-	c.p = sw_proc_create(c.w, "backing", 0);
-	c.f = sw_file_open(c.p);
-	return c;
-}
-
-static void fill_and_evict(struct ctx *c, struct sw_bo *bo, struct sw_map *m, unsigned int seed)
+static void fill_and_evict(struct sw_ctx *c, struct sw_bo *bo, struct sw_map *m, unsigned int seed)
 {
 	static char buf[SIZE];
 
@@ -46,7 +33,7 @@ static void fill_and_evict(struct ctx *c, struct sw_bo *bo, struct sw_map *m, un
 /* Contents survive eviction to swap and come back on the next CPU touch. */
 static void test_contents_survive_eviction(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_mm_stats before, after;
 	static char buf[SIZE];
@@ -70,7 +57,7 @@ static void test_contents_survive_eviction(void **state)
 /* A vmap aliases the very pages the CPU mapping faults in. */
 static void test_vmap_sees_mmap_writes(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	static char buf[SIZE];
 	struct sw_map *m;
@@ -89,7 +76,7 @@ static void test_vmap_sees_mmap_writes(void **state)
 /* R-FAULT-PGOFF: page i of the mapping maps page i of the BO. */
 static void test_fault_maps_matching_page(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 	struct sw_map *m;
@@ -107,7 +94,7 @@ static void test_fault_maps_matching_page(void **state)
 /* R-FAULT-PGOFF: an offset past the end of the BO is SIGBUS. */
 static void test_fault_past_end_is_sigbus(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct vm_area_struct *vma;
 	struct vm_fault vmf = { };
@@ -128,7 +115,7 @@ static void test_fault_past_end_is_sigbus(void **state)
 /* Every fault mode populates: retry (lock dropped), no retry, retry-nowait. */
 static void test_fault_modes(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	enum sw_fault_mode modes[] = { SW_FAULT_RETRY, SW_FAULT_NORETRY, SW_FAULT_RETRY_NOWAIT };
 	unsigned int i;
 
@@ -148,25 +135,53 @@ static void test_fault_modes(void **state)
 	}
 }
 
-/* R-FAULT-NO-INTERRUPTIBLE: a pending signal does not stop the fault from populating. */
+struct resv_holder {
+	struct dma_resv *resv;
+	int held;
+};
+
+static void *hold_resv(void *arg)
+{
+	struct resv_holder *h = arg;
+
+	dma_resv_lock(h->resv, NULL);
+	__atomic_store_n(&h->held, 1, __ATOMIC_RELEASE);
+	usleep(50 * 1000);
+	dma_resv_unlock(h->resv);
+	return NULL;
+}
+
+/*
+ * R-FAULT-NO-INTERRUPTIBLE (seed 2096-2102, 7438-7462): with the resv
+ * contended and a signal pending, the fault waits for the lock and inserts
+ * the page in that one call; v1's interruptible lock gave up and returned
+ * without a page, so the access faulted again.
+ */
 static void test_fault_with_signal_pending(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	struct resv_holder h = { .resv = sw_bo_obj(bo)->base.resv };
 	struct sw_map *m;
+	pthread_t t;
 	char byte = 3;
 
 	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
+	pthread_create(&t, NULL, hold_resv, &h);
+	while (!__atomic_load_n(&h.held, __ATOMIC_ACQUIRE))
+		usleep(1000);
 	sw_task_signal(1);
 	assert_int_equal(sw_cpu_access(m, 0, &byte, 1, true, SW_FAULT_NORETRY), 0);
 	sw_task_signal(0);
+	pthread_join(t, NULL);
+	assert_int_equal(sw_map_faults(m), 1);
 	assert_non_null(sw_bo_obj(bo)->backing.pages);
 }
 
 /* Private (COW) mappings are refused and leave nothing behind. */
 static void test_cow_mapping_refused(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m = NULL;
 
@@ -182,7 +197,7 @@ static void test_cow_mapping_refused(void **state)
  */
 static void test_pages_never_errptr_fault(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 	char byte = 9;
@@ -216,7 +231,7 @@ static void test_pages_never_errptr_fault(void **state)
 /* R-PAGES-ERRPTR through pin and vmap: the error comes back, the retry works. */
 static void test_pages_never_errptr_pin_vmap(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 	void *va;
@@ -240,7 +255,7 @@ static void test_pages_never_errptr_pin_vmap(void **state)
 /* A failed kmalloc of the page array behaves the same. */
 static void test_page_array_alloc_failure(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 
 	sw_fault_fail_site("drm_gem_get_pages", 1);
@@ -253,7 +268,7 @@ static void test_page_array_alloc_failure(void **state)
 /* BO creation failing at each allocation leaks nothing. */
 static void test_create_failures_leak_nothing(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	unsigned long nth;
 
 	for (nth = 1; nth < 16; nth++) {
@@ -279,7 +294,7 @@ static void test_create_failures_leak_nothing(void **state)
  */
 static void test_free_while_vmapped(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 	struct iosys_map map = { };
@@ -300,7 +315,7 @@ static void test_free_while_vmapped(void **state)
 /* Freeing an mmapped BO only happens at the last munmap (the VMA holds a ref). */
 static void test_free_after_last_munmap(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_mm_stats st;
 	struct sw_map *m;

@@ -14,25 +14,8 @@
 #define PAGES 4
 #define SIZE (PAGES * PAGE_SIZE)
 
-struct ctx {
-	struct sw_world *w;
-	struct panthor_device *ptdev;
-	struct sw_proc *p;
-	struct sw_file *f;
-};
-
-static struct ctx get(void **state)
-{
-	struct ctx c = { .w = *state };
-
-	c.ptdev = sw_world_device(c.w);
-	c.p = sw_proc_create(c.w, "state", 0);
-	c.f = sw_file_open(c.p);
-	return c;
-}
-
 /* State, LRU and the LRU page counts, all at once. */
-static void expect(struct ctx *c, struct sw_bo *bo, enum panthor_gem_reclaim_state state,
+static void expect(struct sw_ctx *c, struct sw_bo *bo, enum panthor_gem_reclaim_state state,
 		   long unused, long mmapped)
 {
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
@@ -60,7 +43,7 @@ static void expect(struct ctx *c, struct sw_bo *bo, enum panthor_gem_reclaim_sta
 /* R-STATE-INITIAL: a new BO has no pages, is UNRECLAIMABLE and on no LRU. */
 static void test_new_bo_is_unreclaimable(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 
 	assert_null(sw_bo_obj(bo)->backing.pages);
@@ -80,7 +63,7 @@ static void test_state_order(void **state)
 /* Pin 0->1 allocates and pins: UNRECLAIMABLE; unpin 1->0: UNUSED (pages stay). */
 static void test_pin_unpin(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 
@@ -101,7 +84,7 @@ static void test_pin_unpin(void **state)
 /* R-VMAP-PINS: a vmapped BO is pinned, hence unreclaimable until vunmap. */
 static void test_vmap_pins(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	void *va, *va2;
 
@@ -126,7 +109,7 @@ static void test_vmap_pins(void **state)
  */
 static void test_mmap_fault_munmap(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m, *m2;
 	char byte = 1;
@@ -151,7 +134,7 @@ static void test_mmap_fault_munmap(void **state)
 /* A fork-like VMA copy (vm_open) counts as a mapping of its own. */
 static void test_mmap_dup_counts(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_proc *child = sw_proc_create(c.w, "child", 0);
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m, *copy;
@@ -173,7 +156,7 @@ static void test_mmap_dup_counts(void **state)
 /* Pinning an mmapped BO makes it unreclaimable; unpinning puts it back. */
 static void test_pin_while_mmapped(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m;
 	char byte = 1;
@@ -189,7 +172,7 @@ static void test_pin_while_mmapped(void **state)
 /* Eviction: pages gone, UNRECLAIMABLE, off every LRU; refault: MMAPPED again. */
 static void test_evict_then_refault(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m;
 	char byte = 1;
@@ -209,7 +192,7 @@ static void test_evict_then_refault(void **state)
 /* LRU order: BOs join the tail of their LRU in the order they got there. */
 static void test_lru_order(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *a = sw_bo_create(c.f, SIZE, 0);
 	struct sw_bo *b = sw_bo_create(c.f, 2 * SIZE, 0);
 	struct drm_gem_object *first;
@@ -232,7 +215,7 @@ static void test_lru_order(void **state)
 /* Closing the last handle frees the BO and takes it off its LRU. */
 static void test_free_leaves_lru(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "state");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 
 	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);

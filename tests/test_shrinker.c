@@ -17,24 +17,7 @@
 #define PAGES 4
 #define SIZE (PAGES * PAGE_SIZE)
 
-struct ctx {
-	struct sw_world *w;
-	struct panthor_device *ptdev;
-	struct sw_proc *p;
-	struct sw_file *f;
-};
-
-static struct ctx get(void **state)
-{
-	struct ctx c = { .w = *state };
-
-	c.ptdev = sw_world_device(c.w);
-	c.p = sw_proc_create(c.w, "shrink", 0);
-	c.f = sw_file_open(c.p);
-	return c;
-}
-
-static struct sw_bo *unused_bo(struct ctx *c, size_t size)
+static struct sw_bo *unused_bo(struct sw_ctx *c, size_t size)
 {
 	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
 
@@ -44,7 +27,7 @@ static struct sw_bo *unused_bo(struct ctx *c, size_t size)
 	return bo;
 }
 
-static struct sw_map *mmapped_bo(struct ctx *c, size_t size, struct sw_bo **out)
+static struct sw_map *mmapped_bo(struct sw_ctx *c, size_t size, struct sw_bo **out)
 {
 	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
 	struct sw_map *m;
@@ -60,7 +43,7 @@ static struct sw_map *mmapped_bo(struct ctx *c, size_t size, struct sw_bo **out)
 /* R-COUNT-SHRINK-EMPTY (seed 15014-15028): nothing to count is SHRINK_EMPTY. */
 static void test_count_empty_is_shrink_empty(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), SHRINK_EMPTY);
 	sw_bo_create(c.f, SIZE, 0);	/* no pages: not counted */
@@ -72,7 +55,7 @@ static void test_count_empty_is_shrink_empty(void **state)
 /* R-COUNT-SHRINK-EMPTY: without swap nothing can be reclaimed: count is 0. */
 static void test_count_no_swap_is_zero(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 
 	unused_bo(&c, SIZE);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), 0);
@@ -83,7 +66,7 @@ static void test_count_no_swap_is_zero(void **state)
 /* count sums unused and mmapped pages, whatever the gfp. */
 static void test_count_sums_lrus(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *bo;
 
 	unused_bo(&c, SIZE);
@@ -95,7 +78,7 @@ static void test_count_sums_lrus(void **state)
 /* R-SCAN-RETURNS-FREED (seed 10971-10977): a scan that frees returns the pages freed. */
 static void test_scan_returns_freed(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	int i;
 
 	for (i = 0; i < 3; i++)
@@ -109,7 +92,7 @@ static void test_scan_returns_freed(void **state)
 /* The scan stops once nr_to_scan pages were freed, oldest first. */
 static void test_scan_stops_at_budget(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *bo[4];
 	int i;
 
@@ -126,7 +109,7 @@ static void test_scan_stops_at_budget(void **state)
 /* Unused BOs go before mmapped ones, even older mmapped ones. */
 static void test_scan_unused_before_mmapped(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *mapped, *unused;
 	struct sw_map *m = mmapped_bo(&c, SIZE, &mapped);
 
@@ -148,7 +131,7 @@ static void test_scan_unused_before_mmapped(void **state)
  */
 static void test_scan_retry_then_stop(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *bo = unused_bo(&c, SIZE);
 	struct dma_resv *resv = sw_bo_obj(bo)->base.resv;
 
@@ -168,7 +151,7 @@ static void test_scan_retry_then_stop(void **state)
 /* Nothing at all to reclaim: SHRINK_STOP at once. */
 static void test_scan_nothing_is_stop(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 
 	assert_int_equal(sw_shrinker_scan(c.w, 128, GFP_KERNEL), SHRINK_STOP);
 	assert_int_equal(atomic_read(&c.ptdev->reclaim.retry_count), 0);
@@ -182,7 +165,7 @@ static void test_scan_nothing_is_stop(void **state)
  */
 static void test_try_evict_already_evicted(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *bo = unused_bo(&c, SIZE);
 	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
 
@@ -196,7 +179,7 @@ static void test_try_evict_already_evicted(void **state)
 /* Pinned BOs are never evicted, whatever the pressure. */
 static void test_pinned_never_evicted(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_bo *bo = unused_bo(&c, SIZE);
 
 	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
@@ -212,7 +195,7 @@ static void test_pinned_never_evicted(void **state)
  */
 static void test_debugfs_shrink(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	char buf[64];
 	int i;
 
@@ -235,7 +218,7 @@ static void test_debugfs_shrink(void **state)
 /* The debugfs gems file: a line per BO and totals that add up. */
 static void test_debugfs_gems(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	char buf[4096];
 	struct sw_bo *bo;
 
@@ -262,7 +245,7 @@ static void test_debugfs_gems(void **state)
  */
 static void test_direct_reclaim_from_allocation(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	enum { NBO = 12, BO_PAGES = 64 };
 	static char buf[BO_PAGES * PAGE_SIZE];
 	struct sw_map *m[NBO];
@@ -301,7 +284,7 @@ static int setup_small(void **state)
 /* shrink_slab() arithmetic: a full pass at priority 0 scans in batches of 128. */
 static void test_reclaim_batches(void **state)
 {
-	struct ctx c = get(state);
+	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	struct sw_reclaim_stats rs;
 	int i;
 
