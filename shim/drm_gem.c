@@ -14,7 +14,6 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
-#include <drm/drm_gpuvm.h>
 #include <linux/iosys-map.h>
 
 /**
@@ -595,17 +594,6 @@ struct drm_printer drm_buf_printer_shim(struct drm_buf_printer_shim *b)
 	struct drm_printer p = { .printfn = buf_printfn, .arg = b };
 
 	return p;
-}
-
-/**
- * drm_gpuvm_free_shim() - kref release of a drm_gpuvm: the driver's vm_free.
- * @kref: the VM's refcount.
- */
-void drm_gpuvm_free_shim(struct kref *kref)
-{
-	struct drm_gpuvm *gpuvm = container_of(kref, struct drm_gpuvm, kref);
-
-	gpuvm->ops->vm_free(gpuvm);
 }
 
 /**

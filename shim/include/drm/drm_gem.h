@@ -127,7 +127,11 @@ static inline void drm_gem_gpuva_init(struct drm_gem_object *obj)
 	INIT_LIST_HEAD(&obj->gpuva.list);
 }
 
-#define drm_gem_gpuva_assert_lock_held(obj) lockdep_assert_held(&(obj)->gpuva.lock)
+/* The lock of @obj's gpuva list: its gpuva.lock in immediate mode, else its resv. */
+#define drm_gem_gpuva_assert_lock_held(gpuvm, obj)				\
+	lockdep_assert(drm_gpuvm_immediate_mode(gpuvm) ?			\
+		       lockdep_is_held(&(obj)->gpuva.lock) :			\
+		       dma_resv_held((obj)->resv))
 
 void drm_gem_lru_init(struct drm_gem_lru *lru, struct mutex *lock);
 void drm_gem_lru_remove(struct drm_gem_object *obj);
