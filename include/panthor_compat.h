@@ -24,6 +24,15 @@
 #endif
 
 /*
+ * Since 6.18, a VM created with DRM_GPUVM_IMMEDIATE_MODE protects the
+ * GEMs' gpuva lists with their gpuva.lock rather than their resv. Before
+ * that, drm_gem_gpuva_set_lock() names the lock and the flag does not exist.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 18, 0)
+#define DRM_GPUVM_IMMEDIATE_MODE 0
+#endif
+
+/*
  * uapi: DRM_PANTHOR_BO_WB_MMAP (cached CPU mappings) and the BO sync
  * operation types came with the BO sync ioctl in 6.19.
  */
@@ -67,6 +76,27 @@ panthor_compat_gem_lru_scan(struct drm_gem_lru *lru, unsigned int nr_to_scan,
 			    struct ww_acquire_ctx *ticket);
 
 #define drm_gem_lru_scan panthor_compat_gem_lru_scan
+#endif
+
+/*
+ * drm_gpuvm_sm_map() takes its request as a struct drm_gpuvm_map_req
+ * since 6.17; before that the range and the GEM were separate arguments.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
+#include <drm/drm_gpuvm.h>
+
+struct drm_gpuvm_map_req {
+	struct drm_gpuva_op_map map;
+};
+
+static inline int panthor_compat_gpuvm_sm_map(struct drm_gpuvm *gpuvm, void *priv,
+					      const struct drm_gpuvm_map_req *req)
+{
+	return drm_gpuvm_sm_map(gpuvm, priv, req->map.va.addr, req->map.va.range,
+				req->map.gem.obj, req->map.gem.offset);
+}
+
+#define drm_gpuvm_sm_map panthor_compat_gpuvm_sm_map
 #endif
 
 #endif

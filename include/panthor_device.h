@@ -13,6 +13,8 @@
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
 
+struct panthor_mmu;
+
 /**
  * struct panthor_device - the device.
  */
@@ -22,6 +24,9 @@ struct panthor_device {
 
 	/** @coherent: true if the CPU and GPU caches are coherent. */
 	bool coherent;
+
+	/** @mmu: MMU state shared by the VMs (panthor_mmu.c). */
+	struct panthor_mmu *mmu;
 
 	/** @reclaim: BO reclaim state. */
 	struct {

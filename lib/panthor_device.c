@@ -7,27 +7,37 @@
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
+#include "panthor_mmu.h"
 
 /**
  * panthor_device_init() - initialise the reclaim side of a device.
  * @ptdev: the device; ptdev->base must be initialised.
  *
- * The shrinker comes up before anything that creates BOs (the MMU in the
- * driver) and goes down after it.
+ * The shrinker comes up before the MMU, which creates BOs, and goes down
+ * after it.
  *
  * Return: 0 or a negative errno.
  */
 int panthor_device_init(struct panthor_device *ptdev)
 {
-#ifdef CONFIG_DEBUG_FS
-	int ret = drmm_mutex_init(&ptdev->base, &ptdev->gems.lock);
+	int ret;
 
+#ifdef CONFIG_DEBUG_FS
+	ret = drmm_mutex_init(&ptdev->base, &ptdev->gems.lock);
 	if (ret)
 		return ret;
 	INIT_LIST_HEAD(&ptdev->gems.node);
 #endif
 
-	return panthor_gem_shrinker_init(ptdev);
+	ret = panthor_gem_shrinker_init(ptdev);
+	if (ret)
+		return ret;
+
+	ret = panthor_mmu_init(ptdev);
+	if (ret)
+		panthor_gem_shrinker_unplug(ptdev);
+
+	return ret;
 }
 
 /**
@@ -36,5 +46,6 @@ int panthor_device_init(struct panthor_device *ptdev)
  */
 void panthor_device_unplug(struct panthor_device *ptdev)
 {
+	panthor_mmu_unplug(ptdev);
 	panthor_gem_shrinker_unplug(ptdev);
 }

@@ -1016,8 +1016,14 @@ bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ti
 	}
 
 	ret = panthor_vm_evict_bo_mappings_locked(bo);
-	if (ret)
+	if (ret) {
+		/*
+		 * The VMs before the contended one lost their mappings
+		 * already: the BO keeps its pages, in its new state.
+		 */
+		panthor_gem_update_reclaim_state_locked(bo, NULL);
 		goto out_unlock;
+	}
 
 	panthor_gem_evict_locked(bo);
 

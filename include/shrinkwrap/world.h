@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <shrinkwrap/report.h>
@@ -30,11 +31,15 @@ struct sw_world_config {
 	bool coherent;			/* CPU/GPU coherent device (default false) */
 };
 
+struct dma_fence;
+struct panthor_vm;
+
 struct sw_world;
 struct sw_proc;
 struct sw_file;
 struct sw_bo;
 struct sw_map;
+struct sw_vm;
 
 /**
  * sw_world_create() - a fresh world: reports, lockdep, fault injection and
@@ -118,6 +123,63 @@ struct sw_proc *sw_map_proc(struct sw_map *m);
 struct mm_struct *sw_proc_mm(struct sw_proc *p);
 /** sw_map_faults() - calls of the fault handler through @m. */
 unsigned long sw_map_faults(struct sw_map *m);
+
+/*
+ * GPU VMs of a DRM file, VM_BIND (synchronous), and GPU jobs that run on
+ * the world's mock GPU thread, reading and writing memory through the VM's
+ * page tables.
+ */
+int sw_vm_create_err(struct sw_file *f, struct sw_vm **out);
+struct sw_vm *sw_vm_create(struct sw_file *f);
+/** sw_vm_destroy() - what closing the VM does: unmap everything, drop it. */
+void sw_vm_destroy(struct sw_vm *vm);
+struct panthor_vm *sw_vm_obj(struct sw_vm *vm);
+/** sw_bo_create_private() - a BO only @vm may map; it shares the VM's resv. */
+struct sw_bo *sw_bo_create_private(struct sw_file *f, struct sw_vm *vm, size_t size,
+				  unsigned int flags);
+/** sw_vm_bind() - map @size bytes of @bo at @bo_offset to @va (DRM_PANTHOR_VM_BIND_OP_MAP_*). */
+int sw_vm_bind(struct sw_vm *vm, struct sw_bo *bo, uint64_t bo_offset, uint64_t size,
+	       uint64_t va, unsigned int flags);
+int sw_vm_unbind(struct sw_vm *vm, uint64_t va, uint64_t size);
+/** sw_vm_validate() - lock, swap in and remap, as a submission does, without a job. */
+int sw_vm_validate(struct sw_vm *vm);
+/** sw_vm_mapped_pages() - pages of [@va, @va + @size) with a live PTE. */
+unsigned long sw_vm_mapped_pages(struct sw_vm *vm, uint64_t va, uint64_t size);
+
+/* One GPU memory access of a job. */
+struct sw_gpu_access {
+	uint64_t va;
+	size_t len;
+	const void *write;	/* bytes the GPU writes at @va, or NULL */
+	const void *expect;	/* bytes the GPU must read at @va, or NULL */
+};
+
+/**
+ * sw_submit() - submit a job of @vm doing @acc in order, as the driver
+ * does: lock the VM and its BOs, validate (swap in, remap), add the job's
+ * fence (BOOKKEEP) to every resv, mark the VM active, queue the job.
+ * @vm: the VM.
+ * @acc: accesses (copied).
+ * @n: number of accesses.
+ * @delay_us: time the job spends on the GPU before its accesses.
+ * @fence: if not NULL, receives a reference to the job's fence.
+ *
+ * Return: 0, or the submit error (the job is then not queued). The job's
+ * own result is its fence error: -EFAULT for a GPU page fault, -EIO for
+ * data that did not match @expect.
+ */
+int sw_submit(struct sw_vm *vm, const struct sw_gpu_access *acc, unsigned int n,
+	      unsigned int delay_us, struct dma_fence **fence);
+/** sw_submit_wait() - sw_submit() and wait: 0, the submit error, or the job's. */
+int sw_submit_wait(struct sw_vm *vm, const struct sw_gpu_access *acc, unsigned int n);
+/** sw_fence_wait() - wait for a fence and drop it; returns its error. */
+int sw_fence_wait(struct dma_fence *fence);
+/** sw_gpu_idle() - wait until every queued job has run. */
+void sw_gpu_idle(struct sw_world *w);
+struct sw_gpu_stats {
+	unsigned long jobs, faults, mismatches;
+};
+void sw_gpu_stats(struct sw_world *w, struct sw_gpu_stats *st);
 
 /**
  * sw_check_invariants() - check every reclaim invariant (DESIGN.md, Tests)

@@ -3,17 +3,22 @@
  * Reclaim invariants, checked at quiescent points by tests and the stress
  * and model tests: each BO is on exactly the LRU of its state, LRU counts
  * are the sums of their BOs' pages, gpu_mapped_count is the GPU-mapped
- * pages, a pinned BO has its pages.
+ * pages, a pinned BO has its pages; on the GPU side, a BO's state agrees
+ * with its vm_bos, an evicted mapping has no page-table entry left, and a
+ * live one points at the BO's own pages.
  */
 #include <stdio.h>
 
 #include <linux/kernel.h>
+#include <linux/io-pgtable.h>
 #include <drm/drm_gem.h>
+#include <drm/drm_gpuvm.h>
 
 #include <shrinkwrap/world.h>
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
+#include "panthor_mmu.h"
 
 static long lru_pages(struct drm_gem_lru *lru, int *bad, const char *name)
 {
@@ -36,6 +41,71 @@ static long lru_pages(struct drm_gem_lru *lru, int *bad, const char *name)
 	return pages;
 }
 
+/* The state the BO's vm_bos call for, if it is not UNRECLAIMABLE. */
+static struct panthor_vm *live_vm(struct panthor_gem_object *bo, int *nr_vms)
+{
+	struct panthor_vm *vm = NULL;
+	struct drm_gpuvm_bo *vm_bo;
+
+	*nr_vms = 0;
+	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
+		if (vm_bo->evicted)
+			continue;
+		if (!vm || vm != to_panthor_vm(vm_bo->vm))
+			(*nr_vms)++;
+		vm = to_panthor_vm(vm_bo->vm);
+	}
+	return vm;
+}
+
+/* Page tables against mappings: evicted ranges empty, live ones on our pages. */
+static void check_mappings(struct panthor_gem_object *bo, int *bad)
+{
+	struct drm_gpuvm_bo *vm_bo;
+
+	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
+		struct panthor_vm *vm = to_panthor_vm(vm_bo->vm);
+		struct io_pgtable_ops *ops = panthor_vm_pgtbl_ops(vm);
+		struct drm_gpuva *va;
+
+		drm_gpuvm_bo_for_each_va(va, vm_bo) {
+			struct panthor_vma *vma = to_panthor_vma(va);
+			u64 npages = va->va.range >> PAGE_SHIFT;
+			u64 first = va->gem.offset >> PAGE_SHIFT;
+
+			if (vma->evicted) {
+				unsigned long live = io_pgtable_mapped_pages_shim(ops, va->va.addr,
+										 va->va.range);
+				if (live) {
+					fprintf(stderr, "invariant: BO %p evicted VMA %#llx+%#llx has %lu live PTEs\n",
+						bo, va->va.addr, va->va.range, live);
+					(*bad)++;
+				}
+				continue;
+			}
+			if (!bo->backing.pages) {
+				fprintf(stderr, "invariant: BO %p has no pages but VMA %#llx+%#llx is live\n",
+					bo, va->va.addr, va->va.range);
+				(*bad)++;
+				continue;
+			}
+			for (u64 i = 0; i < npages; i++) {
+				phys_addr_t pa = ops->iova_to_phys(ops, va->va.addr + (i << PAGE_SHIFT));
+				phys_addr_t want = (phys_addr_t)page_to_pfn(bo->backing.pages[first + i])
+						   << PAGE_SHIFT;
+
+				if (pa != want) {
+					fprintf(stderr, "invariant: BO %p VMA %#llx page %llu maps %#llx, not its page %#llx\n",
+						bo, va->va.addr, i, (unsigned long long)pa,
+						(unsigned long long)want);
+					(*bad)++;
+					break;
+				}
+			}
+		}
+	}
+}
+
 /**
  * sw_check_invariants() - check the reclaim invariants of the world.
  * @w: the world; no BO may change state while this runs.
@@ -46,6 +116,7 @@ int sw_check_invariants(struct sw_world *w)
 {
 	struct panthor_device *ptdev = sw_world_device(w);
 	struct panthor_gem_object *bo;
+	struct panthor_vm *vm;
 	long gpu_mapped = 0;
 	int bad = 0;
 
@@ -55,6 +126,9 @@ int sw_check_invariants(struct sw_world *w)
 	lru_pages(&ptdev->reclaim.mmapped, &bad, "mmapped");
 	lru_pages(&ptdev->reclaim.gpu_mapped_shared, &bad, "gpu_mapped_shared");
 	lru_pages(&ptdev->reclaim.unreclaimable, &bad, "unreclaimable");
+
+	list_for_each_entry(vm, &ptdev->reclaim.vms, reclaim.lru_node)
+		lru_pages(&vm->reclaim.lru, &bad, "VM");
 
 	list_for_each_entry(bo, &ptdev->gems.node, debugfs.node) {
 		struct drm_gem_lru *want = NULL;
@@ -93,6 +167,32 @@ int sw_check_invariants(struct sw_world *w)
 				bo, bo->reclaim_state);
 			bad++;
 		}
+		if (bo->reclaim_state != PANTHOR_GEM_UNRECLAIMABLE) {
+			int nr_vms;
+			struct panthor_vm *vm = live_vm(bo, &nr_vms);
+			enum panthor_gem_reclaim_state expect =
+				nr_vms > 1 ? PANTHOR_GEM_GPU_MAPPED_SHARED :
+				nr_vms == 1 ? PANTHOR_GEM_GPU_MAPPED_PRIVATE :
+				refcount_read(&bo->cmap.mmap_count) ? PANTHOR_GEM_MMAPPED :
+				PANTHOR_GEM_UNUSED;
+
+			/* mmap() itself does not re-evaluate: the first fault does. */
+			if (expect == PANTHOR_GEM_MMAPPED && bo->reclaim_state == PANTHOR_GEM_UNUSED)
+				expect = PANTHOR_GEM_UNUSED;
+
+			if (bo->reclaim_state != expect) {
+				fprintf(stderr, "invariant: BO %p in state %d, its mappings say %d\n",
+					bo, bo->reclaim_state, expect);
+				bad++;
+			} else if (expect == PANTHOR_GEM_GPU_MAPPED_PRIVATE &&
+				   (bo->base.lru != &vm->reclaim.lru ||
+				    list_empty(&vm->reclaim.lru_node))) {
+				fprintf(stderr, "invariant: private BO %p not on its VM's LRU, or the VM off the VM list\n",
+					bo);
+				bad++;
+			}
+		}
+		check_mappings(bo, &bad);
 		if (bo->reclaim_state == PANTHOR_GEM_MMAPPED &&
 		    !refcount_read(&bo->cmap.mmap_count)) {
 			fprintf(stderr, "invariant: BO %p MMAPPED with mmap_count 0\n", bo);

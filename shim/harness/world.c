@@ -29,61 +29,7 @@
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
-
-struct mm_struct *mm_alloc_shim(void);
-void mm_free_shim(struct mm_struct *mm);
-struct vm_area_struct *vma_alloc_shim(struct mm_struct *mm, unsigned long len);
-void vma_link_shim(struct vm_area_struct *vma, struct address_space *mapping);
-void vma_unlink_free_shim(struct vm_area_struct *vma, struct address_space *mapping);
-long vma_live_shim(void);
-
-struct sw_world {
-	struct sw_world_config cfg;
-	struct device dev;
-	struct panthor_device *ptdev;
-	struct drm_minor minor;
-	struct dentry *dri_dir;
-	struct mutex lock;		/* protects the lists below */
-	struct list_head procs;
-	struct list_head files;
-	struct list_head bos;
-	struct list_head maps;
-	pid_t next_tgid;
-};
-
-struct sw_proc {
-	struct sw_world *w;
-	struct list_head node;
-	pid_t tgid;
-	char comm[TASK_COMM_LEN];
-	unsigned long long caps;
-	struct mm_struct *mm;
-};
-
-struct sw_file {
-	struct sw_world *w;
-	struct sw_proc *proc;
-	struct list_head node;
-	struct drm_file file;
-};
-
-struct sw_bo {
-	struct sw_world *w;
-	struct sw_file *file;
-	struct list_head node;
-	struct panthor_gem_object *obj;
-	struct iosys_map vmap;
-	int vmap_count;
-};
-
-struct sw_map {
-	struct sw_world *w;
-	struct sw_proc *proc;
-	struct list_head node;
-	struct vm_area_struct *vma;
-	struct drm_gem_object *obj;
-	unsigned long faults;
-};
+#include "world_priv.h"
 
 static struct sw_world *the_world;
 
@@ -155,6 +101,7 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	INIT_LIST_HEAD(&w->files);
 	INIT_LIST_HEAD(&w->bos);
 	INIT_LIST_HEAD(&w->maps);
+	INIT_LIST_HEAD(&w->vms);
 	w->next_tgid = 100;
 	w->dev.init_name = "sw-panthor";
 
@@ -171,6 +118,9 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 		goto err_fini_dev;
 	}
 
+	if (sw_world_gpu_init(w))
+		goto err_unplug;
+
 	w->dri_dir = debugfs_create_dir("dri", NULL);
 	w->minor.dev = &w->ptdev->base;
 	w->minor.debugfs_root = debugfs_create_dir("0", w->dri_dir);
@@ -180,6 +130,8 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	the_world = w;
 	return w;
 
+err_unplug:
+	panthor_device_unplug(w->ptdev);
 err_fini_dev:
 	drm_dev_fini_shim(&w->ptdev->base);
 err_free_ptdev:
@@ -213,8 +165,10 @@ int sw_world_destroy(struct sw_world *w)
 	sw_task_set(1, "sw-main", 0);
 	problems += check(lockdep_depth_current() == 0, "locks still held by the test");
 
+	sw_world_gpu_fini(w);
 	while (!list_empty(&w->maps))
 		sw_munmap(list_first_entry(&w->maps, struct sw_map, node));
+	sw_world_vms_fini(w);
 	while (!list_empty(&w->bos))
 		sw_bo_close(list_first_entry(&w->bos, struct sw_bo, node));
 	while (!list_empty(&w->files))
@@ -359,11 +313,27 @@ void sw_file_close(struct sw_file *f)
  */
 int sw_bo_create_err(struct sw_file *f, size_t size, unsigned int flags, struct sw_bo **out)
 {
+	return sw_bo_create_in(f, NULL, size, flags, out);
+}
+
+/**
+ * sw_bo_create_in() - create a BO, private to @exclusive_vm if not NULL.
+ * @f: the DRM file.
+ * @exclusive_vm: the VM whose resv the BO shares, or NULL.
+ * @size: bytes.
+ * @flags: DRM_PANTHOR_BO_* flags.
+ * @out: receives the BO handle.
+ *
+ * Return: 0 or the driver's negative errno.
+ */
+int sw_bo_create_in(struct sw_file *f, struct panthor_vm *exclusive_vm, size_t size,
+		    unsigned int flags, struct sw_bo **out)
+{
 	struct panthor_gem_object *obj;
 	struct sw_bo *bo;
 
 	sw_proc_enter(f->proc);
-	obj = panthor_gem_create(&f->w->ptdev->base, size, flags, NULL, 0);
+	obj = panthor_gem_create(&f->w->ptdev->base, size, flags, exclusive_vm, 0);
 	if (IS_ERR(obj))
 		return PTR_ERR(obj);
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL | __GFP_NOFAIL);

@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/*
+ * GPU VMs and reclaim: VM_BIND and the reclaim state it gives, GPU-side
+ * eviction (page tables torn down, vm_bo and VMAs marked evicted) and
+ * restore on submit (drm_gpuvm validate), with GPU jobs that read and
+ * write through the page tables to prove the data survives every round
+ * trip. Every test ends with the invariants checked, including "no
+ * evicted VMA has a live PTE" and "every live PTE points at the BO's own
+ * page".
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/shrinker.h>
+#include <linux/iosys-map.h>
+#include <drm/drm_gpuvm.h>
+#include <drm/panthor_drm.h>
+
+#include <shrinkwrap/fault.h>
+
+#include "sw_test.h"
+#include "panthor_device.h"
+#include "panthor_gem.h"
+#include "panthor_mmu.h"
+
+#define PAGES 4
+#define SIZE (PAGES * PAGE_SIZE)
+#define VA0 0x100000ULL
+#define VA1 0x200000ULL
+
+static struct panthor_vm *pvm(struct sw_vm *vm)
+{
+	return sw_vm_obj(vm);
+}
+
+static struct drm_gpuvm_bo *vm_bo_of(struct sw_bo *bo, struct sw_vm *vm)
+{
+	struct drm_gpuvm_bo *vm_bo;
+
+	drm_gem_for_each_gpuvm_bo(vm_bo, &sw_bo_obj(bo)->base)
+		if (vm_bo->vm == &pvm(vm)->base)
+			return vm_bo;
+	return NULL;
+}
+
+/* Mappings of @bo in @vm, and how many of them are marked evicted. */
+static int vmas_of(struct sw_bo *bo, struct sw_vm *vm, int *evicted)
+{
+	struct drm_gpuvm_bo *vm_bo = vm_bo_of(bo, vm);
+	struct drm_gpuva *va;
+	int n = 0;
+
+	*evicted = 0;
+	if (!vm_bo)
+		return 0;
+	drm_gpuvm_bo_for_each_va(va, vm_bo) {
+		n++;
+		*evicted += to_panthor_vma(va)->evicted;
+	}
+	return n;
+}
+
+static void gpu_write_pattern(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
+{
+	char *buf = malloc(len);
+	struct sw_gpu_access acc = { .va = va, .len = len, .write = buf };
+
+	sw_pattern_fill(buf, len, seed);
+	assert_int_equal(sw_submit_wait(vm, &acc, 1), 0);
+	free(buf);
+}
+
+/* 0 if the GPU reads the pattern back, else the job's error. */
+static int gpu_check_pattern(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
+{
+	char *buf = malloc(len);
+	struct sw_gpu_access acc = { .va = va, .len = len, .expect = buf };
+	int ret;
+
+	sw_pattern_fill(buf, len, seed);
+	ret = sw_submit_wait(vm, &acc, 1);
+	free(buf);
+	return ret;
+}
+
+static unsigned long evict_all(struct sw_ctx *c)
+{
+	return sw_shrinker_scan(c->w, 1UL << 20, GFP_KERNEL);
+}
+
+static void assert_invariants(struct sw_ctx *c)
+{
+	assert_int_equal(sw_check_invariants(c->w), 0);
+}
+
+static void assert_evicted(struct sw_bo *bo, struct sw_vm *vm, uint64_t va, size_t len)
+{
+	int n, evicted;
+
+	assert_null(sw_bo_obj(bo)->backing.pages);
+	assert_true(vm_bo_of(bo, vm)->evicted);
+	n = vmas_of(bo, vm, &evicted);
+	assert_true(n > 0);
+	assert_int_equal(evicted, n);
+	assert_int_equal(sw_vm_mapped_pages(vm, va, len), 0);
+}
+
+/* 3b.4, 3b.3, 3b.2: after a bind the BO is GPU-mapped, not pinned, on its VM's LRU. */
+static void test_bind_private_bo(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_int_equal(refcount_read(&obj->backing.pin_count), 0);
+	assert_ptr_equal(obj->base.lru, &pvm(vm)->reclaim.lru);
+	assert_ptr_equal(c.ptdev->reclaim.vms.next, &pvm(vm)->reclaim.lru_node);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, PAGES);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
+
+	gpu_write_pattern(vm, VA0, SIZE, 11);
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 11), 0);
+
+	/* count() includes GPU-mapped pages only for callers that can block. */
+	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), PAGES);
+	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), SHRINK_EMPTY);
+	assert_invariants(&c);
+}
+
+/* 3b.1, 3b.2: mapped in two VMs is shared; unbinding walks it back down. */
+static void test_bind_shared_bo_two_vms(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(b, bo, 0, SIZE, VA1, 0), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
+	assert_ptr_equal(obj->base.lru, &c.ptdev->reclaim.gpu_mapped_shared);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, PAGES);
+	assert_invariants(&c);
+
+	assert_int_equal(sw_vm_unbind(b, VA1, SIZE), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_ptr_equal(obj->base.lru, &pvm(a)->reclaim.lru);
+	assert_null(vm_bo_of(bo, b));
+
+	assert_int_equal(sw_vm_unbind(a, VA0, SIZE), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_UNUSED);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
+	assert_invariants(&c);
+}
+
+/* Eviction tears the GPU side down; the next submit restores it, data intact. */
+static void test_evict_then_submit_restores(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct sw_mm_stats mm;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 21);
+
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA0, SIZE);
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_UNRECLAIMABLE);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
+	assert_invariants(&c);
+
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 21), 0);
+	assert_false(vm_bo_of(bo, vm)->evicted);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	sw_mm_stats(&mm);
+	assert_true(mm.swap_ins >= PAGES);
+	assert_invariants(&c);
+}
+
+/*
+ * R-STATE-EVICTED-VMBO, R-CPU-REFAULT-CPU-ONLY: a CPU fault brings the
+ * pages back for the CPU only; the evicted vm_bo does not count as a GPU
+ * mapping, so the BO is MMAPPED, off its VM's LRU.
+ */
+static void test_cpu_refault_after_gpu_evict(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+	char buf[64], want[64];
+	struct sw_map *m;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 31);
+	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA0, SIZE);
+
+	assert_int_equal(sw_cpu_read(m, 0, buf, sizeof(buf)), 0);
+	sw_pattern_fill(want, sizeof(want), 31);
+	assert_memory_equal(buf, want, sizeof(buf));
+
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_MMAPPED);
+	assert_ptr_equal(obj->base.lru, &c.ptdev->reclaim.mmapped);
+	assert_int_equal(pvm(vm)->reclaim.lru.count, 0);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
+	assert_true(vm_bo_of(bo, vm)->evicted);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), 0);
+	assert_invariants(&c);
+}
+
+/*
+ * R-EVICT-SKIP-EVICTED-VMA (Akash's sequence): bind, evict, CPU touch,
+ * evict again. The second eviction must not unmap the already-evicted
+ * range again: the mock io-pgtable WARNs on unmapping invalid PTEs, and the
+ * teardown fails on any WARN.
+ */
+static void test_evict_refault_evict(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct sw_map *m;
+	char byte = 7;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_int_equal(sw_cpu_write(m, 0, &byte, 1), 0);
+	assert_non_null(sw_bo_obj(bo)->backing.pages);
+
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA0, SIZE);
+	assert_invariants(&c);
+
+	byte = 0;
+	assert_int_equal(sw_cpu_read(m, 0, &byte, 1), 0);
+	assert_int_equal(byte, 7);
+}
+
+/*
+ * R-SWAPIN-PINNED (Steven's sequence): evict, vmap (pins, pages back),
+ * submit. Validate must not WARN or fail because the BO is pinned or has
+ * pages already; it remaps every evicted VMA.
+ */
+static void test_swapin_of_pinned_bo(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+	char want[SIZE];
+	void *vaddr;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 41);
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA0, SIZE);
+
+	assert_int_equal(sw_bo_vmap(bo, &vaddr), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_UNRECLAIMABLE);
+
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 41), 0);
+	assert_false(vm_bo_of(bo, vm)->evicted);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
+	sw_pattern_fill(want, SIZE, 41);
+	assert_memory_equal(vaddr, want, SIZE);
+	assert_invariants(&c);
+
+	sw_bo_vunmap(bo, vaddr);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_invariants(&c);
+}
+
+/*
+ * R-EXTOBJ-VIA-PREPARE: an evicted shared BO is not on a VM's evict list
+ * until drm_gpuvm_prepare_objects() locks it; a submit on VM A (prepare,
+ * then validate) restores A's mappings only. With B's vm_bo still evicted
+ * the BO is private to A (review-rules 4: the VM LRU update skips evicted
+ * vm_bos).
+ */
+static void test_shared_bo_restored_per_vm(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(b, bo, 0, SIZE, VA1, 0), 0);
+	gpu_write_pattern(a, VA0, SIZE, 51);
+
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, a, VA0, SIZE);
+	assert_evicted(bo, b, VA1, SIZE);
+	assert_true(list_empty(&pvm(a)->base.evict.list));
+	assert_true(list_empty(&pvm(b)->base.evict.list));
+
+	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 51), 0);
+	assert_int_equal(sw_vm_mapped_pages(a, VA0, SIZE), PAGES);
+	assert_int_equal(sw_vm_mapped_pages(b, VA1, SIZE), 0);
+	assert_true(vm_bo_of(bo, b)->evicted);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_ptr_equal(obj->base.lru, &pvm(a)->reclaim.lru);
+	assert_invariants(&c);
+
+	assert_int_equal(gpu_check_pattern(b, VA1, SIZE, 51), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
+	assert_invariants(&c);
+}
+
+/*
+ * 3b.11 and DESIGN (partial VM_BIND unmap of an evicted mapping): the
+ * unmapped middle is not unmapped from the page tables again, the two
+ * ends stay evicted, and the next submit restores exactly them.
+ */
+static void test_partial_unmap_of_evicted_mapping(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	char want[SIZE];
+	int n, evicted;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 61);
+	assert_int_equal(evict_all(&c), PAGES);
+
+	assert_int_equal(sw_vm_unbind(vm, VA0 + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	n = vmas_of(bo, vm, &evicted);
+	assert_int_equal(n, 2);
+	assert_int_equal(evicted, 2);
+	assert_invariants(&c);
+
+	sw_pattern_fill(want, SIZE, 61);
+	{
+		struct sw_gpu_access acc[] = {
+			{ .va = VA0, .len = PAGE_SIZE, .expect = want },
+			{ .va = VA0 + 3 * PAGE_SIZE, .len = PAGE_SIZE,
+			  .expect = want + 3 * PAGE_SIZE },
+		};
+
+		assert_int_equal(sw_submit_wait(vm, acc, 2), 0);
+	}
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), 2);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0 + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	n = vmas_of(bo, vm, &evicted);
+	assert_int_equal(evicted, 0);
+	assert_invariants(&c);
+}
+
+/*
+ * 3b.12: a restore whose page-table preallocation fails leaves the VMA
+ * evicted and validate returns the error; the next validate succeeds.
+ */
+static void test_restore_pt_alloc_failure(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	int evicted;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 71);
+	assert_int_equal(evict_all(&c), PAGES);
+
+	sw_fault_fail_site("panthor_vm_op_ctx_prealloc_pts", 1);
+	assert_int_equal(sw_vm_validate(vm), -ENOMEM);
+	assert_int_equal(sw_fault_injected(SW_FAULT_KMALLOC), 1);
+	assert_true(vm_bo_of(bo, vm)->evicted);
+	vmas_of(bo, vm, &evicted);
+	assert_int_equal(evicted, 1);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), 0);
+	assert_invariants(&c);
+
+	assert_int_equal(sw_vm_validate(vm), 0);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 71), 0);
+	assert_invariants(&c);
+}
+
+/*
+ * 3b.8: a GPU-mapped BO waits at most 10 jiffies for its BOOKKEEP fences;
+ * a busy GPU leaves it in place and counted as remaining.
+ */
+static void test_evict_skips_busy_bo(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct sw_gpu_access acc = { .va = VA0, .len = 8, .expect = NULL };
+	struct dma_fence *fence;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_submit(vm, &acc, 1, 300 * 1000, &fence), 0);
+
+	/* Nothing freed, something left: 0 for one retry. */
+	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), 0);
+	assert_non_null(sw_bo_obj(bo)->backing.pages);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
+
+	assert_int_equal(sw_fence_wait(fence), 0);
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA0, SIZE);
+	assert_invariants(&c);
+}
+
+/*
+ * review-rules 4: an op_lock contended on the second VM of a shared BO
+ * leaves the first VM's mappings evicted and the pages in place; the BO
+ * is then private to the second VM, and a submit on the first repairs it.
+ */
+static void test_evict_partial_on_op_lock_contention(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+	unsigned long freed;
+
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(b, bo, 0, SIZE, VA1, 0), 0);
+	gpu_write_pattern(a, VA0, SIZE, 81);
+
+	/*
+	 * Nothing freed, and nothing counted as remaining: the BO left the
+	 * scan list for B's LRU (R-LRU-SCAN-REMAINING), so SHRINK_STOP.
+	 */
+	mutex_lock(&pvm(b)->op_lock);
+	freed = sw_shrinker_scan(c.w, PAGES, GFP_KERNEL);
+	mutex_unlock(&pvm(b)->op_lock);
+	assert_int_equal(freed, SHRINK_STOP);
+
+	assert_non_null(obj->backing.pages);
+	assert_true(vm_bo_of(bo, a)->evicted);
+	assert_false(vm_bo_of(bo, b)->evicted);
+	assert_int_equal(sw_vm_mapped_pages(a, VA0, SIZE), 0);
+	assert_int_equal(sw_vm_mapped_pages(b, VA1, SIZE), PAGES);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_ptr_equal(obj->base.lru, &pvm(b)->reclaim.lru);
+	assert_invariants(&c);
+
+	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 81), 0);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
+	assert_invariants(&c);
+}
+
+/*
+ * A range bound after its vm_bo was evicted is mapped live; the next
+ * eviction must tear that range down too (and only that one), or the GPU
+ * would keep PTEs to freed pages.
+ */
+static void test_bind_into_evicted_vm_bo(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	int n, evicted;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE / 2, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE / 2, 91);
+	assert_int_equal(evict_all(&c), PAGES);
+
+	assert_int_equal(sw_vm_bind(vm, bo, SIZE / 2, SIZE / 2, VA1, 0), 0);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA1, SIZE / 2), PAGES / 2);
+	n = vmas_of(bo, vm, &evicted);
+	assert_int_equal(n, 2);
+	assert_int_equal(evicted, 1);
+	assert_invariants(&c);
+
+	assert_int_equal(evict_all(&c), PAGES);
+	assert_evicted(bo, vm, VA1, SIZE / 2);
+	assert_invariants(&c);
+
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE / 2, 91), 0);
+	assert_int_equal(sw_vm_mapped_pages(vm, VA1, SIZE / 2), PAGES / 2);
+	assert_invariants(&c);
+}
+
+/*
+ * 3b.2, 3b.10: a VM's first private BO puts it at the head of the VM list,
+ * activation moves it to the tail, the scan takes VMs from the head and a
+ * VM whose LRU it emptied drops off the list.
+ */
+static void test_vm_lru_order(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm[3];
+	struct list_head *vms = &c.ptdev->reclaim.vms;
+
+	for (int i = 0; i < 3; i++) {
+		struct sw_bo *bo;
+
+		vm[i] = sw_vm_create(c.f);
+		bo = sw_bo_create_private(c.f, vm[i], SIZE, 0);
+		assert_int_equal(sw_vm_bind(vm[i], bo, 0, SIZE, VA0, 0), 0);
+	}
+	/* Bound 0, 1, 2: each went to the head. */
+	assert_ptr_equal(vms->next, &pvm(vm[2])->reclaim.lru_node);
+	assert_ptr_equal(vms->prev, &pvm(vm[0])->reclaim.lru_node);
+
+	/* A job on 2 makes it the most recently active. */
+	assert_int_equal(gpu_check_pattern(vm[2], VA0, 0, 0), 0);
+	assert_ptr_equal(vms->next, &pvm(vm[1])->reclaim.lru_node);
+	assert_ptr_equal(vms->prev, &pvm(vm[2])->reclaim.lru_node);
+
+	/* The budget of one BO goes to the least recently active VM. */
+	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
+	assert_int_equal(pvm(vm[1])->reclaim.lru.count, 0);
+	assert_true(list_empty(&pvm(vm[1])->reclaim.lru_node));
+	assert_ptr_equal(vms->next, &pvm(vm[0])->reclaim.lru_node);
+	assert_ptr_equal(vms->prev, &pvm(vm[2])->reclaim.lru_node);
+	assert_invariants(&c);
+}
+
+/* Bad VM_BIND requests fail with -EINVAL and change nothing. */
+static void test_bind_rejects_bad_requests(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	struct sw_bo *priv = sw_bo_create_private(c.f, a, SIZE, 0);
+
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0 + 1, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE - 1, VA0, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, 2 * SIZE, VA0, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, PAGE_SIZE, SIZE, VA0, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, 0, VA0, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, 1ULL << 48, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, (1ULL << 48) - PAGE_SIZE, 0), -EINVAL);
+	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 1u << 3), -EINVAL);
+	assert_int_equal(sw_vm_bind(b, priv, 0, SIZE, VA0, 0), -EINVAL);
+	assert_int_equal(sw_vm_unbind(a, VA0 + 1, SIZE), -EINVAL);
+
+	assert_null(vm_bo_of(bo, a));
+	assert_null(vm_bo_of(priv, b));
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_UNRECLAIMABLE);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
+	assert_invariants(&c);
+}
+
+/* Destroying a VM unmaps everything: its BOs go back to UNUSED. */
+static void test_vm_destroy_releases_bos(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *shared = sw_bo_create(c.f, SIZE, 0);
+	struct sw_bo *priv = sw_bo_create_private(c.f, vm, SIZE, 0);
+
+	assert_int_equal(sw_vm_bind(vm, shared, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(vm, priv, 0, SIZE, VA1, 0), 0);
+	sw_vm_destroy(vm);
+
+	assert_int_equal(sw_bo_obj(shared)->reclaim_state, PANTHOR_GEM_UNUSED);
+	assert_int_equal(sw_bo_obj(priv)->reclaim_state, PANTHOR_GEM_UNUSED);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
+	assert_true(list_empty(&c.ptdev->reclaim.vms));
+	assert_invariants(&c);
+}
+
+/*
+ * Every allocation of a bind, failed in turn: the bind returns the error
+ * and leaves no mapping, no vm_bo reference and no leak behind.
+ */
+static void test_bind_allocation_failures(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
+	int kinds[] = { SW_FAULT_KMALLOC, SW_FAULT_PAGES };
+	int failures = 0;
+
+	for (unsigned int k = 0; k < ARRAY_SIZE(kinds); k++) {
+		for (unsigned long nth = 1; ; nth++) {
+			int ret;
+
+			sw_fault_reset();
+			sw_fault_fail_nth(kinds[k], nth);
+			ret = sw_vm_bind(vm, bo, 0, SIZE, VA0, 0);
+			if (!sw_fault_injected(kinds[k])) {
+				assert_int_equal(ret, 0);
+				break;
+			}
+			failures++;
+			assert_int_equal(ret, -ENOMEM);
+			assert_null(vm_bo_of(bo, vm));
+			assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), 0);
+			assert_invariants(&c);
+		}
+		sw_fault_reset();
+		assert_int_equal(sw_vm_unbind(vm, VA0, SIZE), 0);
+	}
+	assert_true(failures >= 4);
+	assert_invariants(&c);
+}
+
+/*
+ * Reclaim racing with VM_BIND and submits on the same VM: one thread
+ * binds, submits and unbinds in a loop while this one shrinks. Lockdep
+ * sees both lock orders; the data and the invariants must hold.
+ */
+struct churn {
+	struct sw_vm *vm;
+	struct sw_bo *bo;
+	int iterations;
+	int errors;
+};
+
+static void *churn_thread(void *arg)
+{
+	struct churn *ch = arg;
+
+	for (int i = 0; i < ch->iterations; i++) {
+		uint64_t va = VA0 + (uint64_t)(i % 4) * SIZE;
+
+		if (sw_vm_bind(ch->vm, ch->bo, 0, SIZE, va, 0))
+			ch->errors++;
+		gpu_write_pattern(ch->vm, va, SIZE, 100 + i);
+		if (gpu_check_pattern(ch->vm, va, SIZE, 100 + i))
+			ch->errors++;
+		if (sw_vm_unbind(ch->vm, va, SIZE))
+			ch->errors++;
+	}
+	return NULL;
+}
+
+static void test_bind_submit_vs_shrinker(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct churn ch = {
+		.vm = vm,
+		.bo = sw_bo_create_private(c.f, vm, SIZE, 0),
+		.iterations = 40,
+	};
+	struct sw_gpu_stats st;
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, churn_thread, &ch), 0);
+	for (int i = 0; i < 200; i++)
+		sw_shrinker_scan(c.w, PAGES, GFP_KERNEL);
+	pthread_join(t, NULL);
+
+	assert_int_equal(ch.errors, 0);
+	sw_gpu_stats(c.w, &st);
+	assert_int_equal(st.faults, 0);
+	assert_int_equal(st.mismatches, 0);
+	assert_invariants(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SW_TEST(test_bind_private_bo),
+		SW_TEST(test_bind_shared_bo_two_vms),
+		SW_TEST(test_evict_then_submit_restores),
+		SW_TEST(test_cpu_refault_after_gpu_evict),
+		SW_TEST(test_evict_refault_evict),
+		SW_TEST(test_swapin_of_pinned_bo),
+		SW_TEST(test_shared_bo_restored_per_vm),
+		SW_TEST(test_partial_unmap_of_evicted_mapping),
+		SW_TEST(test_restore_pt_alloc_failure),
+		SW_TEST(test_evict_skips_busy_bo),
+		SW_TEST(test_evict_partial_on_op_lock_contention),
+		SW_TEST(test_bind_into_evicted_vm_bo),
+		SW_TEST(test_vm_lru_order),
+		SW_TEST(test_bind_rejects_bad_requests),
+		SW_TEST(test_vm_destroy_releases_bos),
+		SW_TEST(test_bind_allocation_failures),
+		SW_TEST(test_bind_submit_vs_shrinker),
+	};
+
+	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
+}
