@@ -393,19 +393,18 @@ static void panthor_gem_free_object(struct drm_gem_object *obj)
 #endif
 
 	/*
-	 * The cleanup helpers need the resv. With a private resv nobody else
-	 * can hold it once the last reference is gone, so a trylock is enough
-	 * and, unlike a blocking lock, is legal in reclaim (the last
-	 * reference can be dropped by the shrinker's LRU walk). A resv shared
-	 * with the exclusive VM may be held by a VM operation: wait for it.
+	 * The cleanup helpers need the resv, and the last reference can be
+	 * dropped by the shrinker's LRU walk, in reclaim, where blocking on a
+	 * resv is not allowed. A resv shared with the exclusive VM may be
+	 * held by a VM operation; but with the last reference gone nothing
+	 * can reach this BO through the VM any more (every vm_bo held a
+	 * reference), so the shared resv protects nothing of it: the BO goes
+	 * back to its own, which nobody else can hold, and a trylock always
+	 * succeeds.
 	 */
-	if (obj->resv == &obj->_resv) {
-		locked = dma_resv_trylock(obj->resv);
-		drm_WARN_ON(obj->dev, !locked);
-	} else {
-		dma_resv_lock(obj->resv, NULL);
-		locked = true;
-	}
+	obj->resv = &obj->_resv;
+	locked = dma_resv_trylock(obj->resv);
+	drm_WARN_ON(obj->dev, !locked);
 
 	panthor_gem_vmap_cleanup_locked(bo);
 	panthor_gem_dev_map_cleanup_locked(bo);
