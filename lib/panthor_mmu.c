@@ -998,15 +998,14 @@ static int panthor_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *e
 		return ret;
 
 	ret = panthor_vm_restore_vmas(vm_bo);
-	if (ret)
-		return ret;
+	if (!ret)
+		drm_gpuvm_bo_evict(vm_bo, false);
 
-	drm_gpuvm_bo_evict(vm_bo, false);
-
+	/* Swapped in even if a restore failed: the BO is reclaimable again. */
 	mutex_lock(panthor_gem_gpuva_lock(bo));
 	panthor_gem_update_reclaim_state_locked(bo, NULL);
 	mutex_unlock(panthor_gem_gpuva_lock(bo));
-	return 0;
+	return ret;
 }
 
 static void panthor_vm_free(struct drm_gpuvm *gpuvm)
@@ -1309,8 +1308,13 @@ panthor_mmu_reclaim_priv_bos(struct panthor_device *ptdev, unsigned int nr_to_sc
 
 		mutex_lock(&ptdev->reclaim.lock);
 
-		/* Still first on our private list: nobody moved it meanwhile. */
-		if (vm->reclaim.lru_node.prev == &vms) {
+		/*
+		 * Still first on our private list: nobody moved it meanwhile.
+		 * Off every list: activation moved it and a concurrent scan
+		 * took it and dropped it, finding its LRU empty because our
+		 * scan had its BOs on the side; they are back now, so is it.
+		 */
+		if (vm->reclaim.lru_node.prev == &vms || list_empty(&vm->reclaim.lru_node)) {
 			list_del_init(&vm->reclaim.lru_node);
 			if (vm->reclaim.lru.count > 0)
 				list_add_tail(&vm->reclaim.lru_node, &remaining_vms);
