@@ -139,15 +139,20 @@ long sw_mm_fini(void)
 void sw_mm_stats(struct sw_mm_stats *stats)
 {
 	pthread_mutex_lock(&pool_lock);
-	*stats = mm_stats;
-	stats->total_pages = pool_nr;
-	stats->free_pages = nr_free;
+	*stats = (struct sw_mm_stats) {
+		.total_pages = pool_nr,
+		.free_pages = nr_free,
+		.allocs = mm_stats.allocs,
+		.frees = mm_stats.frees,
+	};
 	pthread_mutex_unlock(&pool_lock);
+	/* Counted without the locks. */
+	stats->alloc_failures = __atomic_load_n(&mm_stats.alloc_failures, __ATOMIC_RELAXED);
+	stats->swap_outs = __atomic_load_n(&mm_stats.swap_outs, __ATOMIC_RELAXED);
+	stats->swap_ins = __atomic_load_n(&mm_stats.swap_ins, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&swap_lock);
 	stats->swap_total = swap_nr;
 	stats->swap_free = nr_swap_free;
-	stats->swap_outs = mm_stats.swap_outs;
-	stats->swap_ins = mm_stats.swap_ins;
 	pthread_mutex_unlock(&swap_lock);
 }
 

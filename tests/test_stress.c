@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /*
  * Concurrency stress: 8 worker threads create, mmap, CPU-touch, vmap, pin,
- * sync and free BOs on a memory budget smaller than the working set, while
+ * sync and free BOs, bind and unbind them in their VMs (whole or the last
+ * page only; a BO bound in several VMs is shared, a third of the BOs are
+ * private to one VM) and submit GPU jobs that read or write them through
+ * the page tables, on a memory budget smaller than the working set, while
  * two more threads run the shrinker (direct scans and the debugfs shrink
- * file) and allocations drive direct reclaim. After each phase the workers
- * stop and the reclaim invariants are checked. Every read verifies the
- * contents last written, across any number of swap round trips.
+ * file) and allocations drive direct reclaim. BOs are sometimes freed
+ * while still bound; the next bind of the slot replaces the stale mapping.
+ * After each phase the workers stop and the reclaim invariants are
+ * checked. Every read, by the CPU or the GPU, verifies the contents last
+ * written, across any number of swap round trips.
  *
  * Bounded by an operation count and a time limit; the seed is printed and
  * can be replayed with SW_STRESS_SEED=n.
@@ -23,11 +28,17 @@
 #include "sw_test.h"
 #include "panthor_device.h"
 #include "panthor_gem.h"
+#include "panthor_mmu.h"
+#include <drm/drm_gpuvm.h>
+
+#include <drm/panthor_drm.h>
 
 #define WORKERS 8
 #define SLOTS 48
 #define MAX_PAGES 16
 #define PHASES 4
+#define VA_BASE 0x1000000ULL
+#define SLOT_VA(i) (VA_BASE + (unsigned long long)(i) * MAX_PAGES * PAGE_SIZE)
 
 struct slot {
 	pthread_mutex_t lock;		/* the test's own: not a kernel lock */
@@ -35,24 +46,28 @@ struct slot {
 	struct sw_map *map;
 	unsigned int gen;
 	unsigned int pages;
+	int owner;			/* VM the BO is private to, or -1 */
+	unsigned int bound[WORKERS];	/* pages bound at SLOT_VA in each VM */
 };
 
 struct stress {
 	struct sw_world *w;
 	struct sw_proc *proc[WORKERS];
 	struct sw_file *file[WORKERS];
+	struct sw_vm *vm[WORKERS];
 	struct slot slot[SLOTS];
 	pthread_barrier_t barrier;
 	unsigned long seed;
 	unsigned int ops_per_phase;
 	int stop_shrinkers;
 	int errors;
+	unsigned long pressure;		/* operations failed for lack of memory */
 	unsigned long ops[16];
 	time_t deadline;
 };
 
 enum op { OP_TOUCH_READ, OP_TOUCH_WRITE, OP_REMAP, OP_VMAP, OP_PIN, OP_SYNC, OP_FREE,
-	  OP_NR };
+	  OP_BIND, OP_UNBIND, OP_GPU_READ, OP_GPU_WRITE, OP_NR };
 
 static unsigned long next(unsigned long long *rng)
 {
@@ -66,9 +81,91 @@ static void stress_fail(struct stress *s, const char *what, int slot)
 	__atomic_add_fetch(&s->errors, 1, __ATOMIC_RELAXED);
 }
 
+static unsigned long alloc_failures(void)
+{
+	struct sw_mm_stats mm;
+
+	sw_mm_stats(&mm);
+	return mm.alloc_failures;
+}
+
+/*
+ * An operation that needs pages failed. If the page allocator failed
+ * meanwhile, the budget ran out with what reclaim could not take (trylock
+ * contention, busy GPU, pins): the kernel fails the same way, so it is
+ * counted, not an error. Otherwise it is a bug.
+ */
+static __thread unsigned long failures_before;
+
+static void op_failed(struct stress *s, const char *what, int slot)
+{
+	if (alloc_failures() > failures_before)
+		__atomic_add_fetch(&s->pressure, 1, __ATOMIC_RELAXED);
+	else
+		stress_fail(s, what, slot);
+}
+
 static void fill(char *buf, size_t len, unsigned int gen)
 {
 	sw_pattern_fill(buf, len, gen);
+}
+
+/* A VM @sl is bound in, picked at random, or -1. */
+static int bound_vm(struct slot *sl, unsigned long long *rng)
+{
+	int start = next(rng) % WORKERS;
+
+	for (int k = 0; k < WORKERS; k++) {
+		int v = (start + k) % WORKERS;
+
+		if (sl->bound[v])
+			return v;
+	}
+	return -1;
+}
+
+/* A GPU job on VM @v over the first @pages of slot @i: read-check or write. */
+static void gpu_op(struct stress *s, int i, int v, bool write, unsigned long long *rng,
+		   char *buf)
+{
+	struct slot *sl = &s->slot[i];
+	size_t len = sl->bound[v] * PAGE_SIZE;
+	struct sw_gpu_access acc = { .va = SLOT_VA(i), .len = len };
+	struct dma_fence *fence;
+	int ret;
+
+	if (write) {
+		fill(buf, sl->pages * PAGE_SIZE, sl->gen + 1);
+		acc.write = buf;
+	} else {
+		fill(buf, sl->pages * PAGE_SIZE, sl->gen);
+		acc.expect = buf;
+	}
+	/* Sometimes busy long enough that a scan has to wait or give up. */
+	ret = sw_submit(s->vm[v], &acc, 1, next(rng) % 4 ? 0 : 2000, &fence);
+	if (ret) {
+		op_failed(s, "submit", i);
+		return;
+	}
+	ret = sw_fence_wait(fence);
+	if (ret) {
+		struct panthor_gem_object *obj = sw_bo_obj(sl->bo);
+		struct drm_gpuvm_bo *vm_bo;
+		struct drm_gpuva *va;
+
+		fprintf(stderr, "stress: slot %d VM %d: state %d pages %p bound %u/%u mapped %lu\n", i, v,
+			obj->reclaim_state, obj->backing.pages, sl->bound[v], sl->pages,
+			sw_vm_mapped_pages(s->vm[v], SLOT_VA(i), len));
+		drm_gem_for_each_gpuvm_bo(vm_bo, &obj->base) {
+			fprintf(stderr, "stress:   vm_bo of VM %p evicted %d\n", vm_bo->vm, vm_bo->evicted);
+			drm_gpuvm_bo_for_each_va(va, vm_bo)
+				fprintf(stderr, "stress:     VMA %#llx+%#llx evicted %d\n", va->va.addr, va->va.range,
+					to_panthor_vma(va)->evicted);
+		}
+		stress_fail(s, write ? "GPU write failed" : "GPU read: contents lost", i);
+	}
+	else if (write)
+		sl->gen++;
 }
 
 static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
@@ -79,9 +176,15 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 	size_t size;
 
 	pthread_mutex_lock(&sl->lock);
+	failures_before = alloc_failures();
 	if (!sl->bo) {
 		sl->pages = 1 + next(rng) % MAX_PAGES;
-		if (sw_bo_create_err(s->file[wid], sl->pages * PAGE_SIZE, 0, &sl->bo)) {
+		memset(sl->bound, 0, sizeof(sl->bound));
+		sl->owner = next(rng) % 3 ? -1 : wid;
+		if (sl->owner >= 0) {
+			sl->bo = sw_bo_create_private(s->file[wid], s->vm[wid],
+						      sl->pages * PAGE_SIZE, 0);
+		} else if (sw_bo_create_err(s->file[wid], sl->pages * PAGE_SIZE, 0, &sl->bo)) {
 			stress_fail(s, "create", i);
 			goto out;
 		}
@@ -98,14 +201,17 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 	switch (op) {
 	case OP_TOUCH_READ:
 		if (sw_cpu_read(sl->map, 0, buf, size))
-			stress_fail(s, "CPU read faulted", i);
+			op_failed(s, "CPU read faulted", i);
 		else if (sl->gen && !sw_pattern_check(buf, size, sl->gen))
 			stress_fail(s, "contents lost", i);
 		break;
 	case OP_TOUCH_WRITE:
 		fill(buf, size, ++sl->gen);
-		if (sw_cpu_write(sl->map, 0, buf, size))
-			stress_fail(s, "CPU write faulted", i);
+		if (sw_cpu_write(sl->map, 0, buf, size)) {
+			/* Partly written: contents unknown until the next full write. */
+			sl->gen = 0;
+			op_failed(s, "CPU write faulted", i);
+		}
 		break;
 	case OP_REMAP:
 		sw_munmap(sl->map);
@@ -118,7 +224,7 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 		void *va;
 
 		if (sw_bo_vmap(sl->bo, &va)) {
-			stress_fail(s, "vmap", i);
+			op_failed(s, "vmap", i);
 			break;
 		}
 		if (sl->gen && !sw_pattern_check(va, size, sl->gen))
@@ -128,7 +234,7 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 	}
 	case OP_PIN:
 		if (panthor_gem_pin(sw_bo_obj(sl->bo))) {
-			stress_fail(s, "pin", i);
+			op_failed(s, "pin", i);
 			break;
 		}
 		dma_resv_lock(sw_bo_obj(sl->bo)->base.resv, NULL);
@@ -143,11 +249,55 @@ static void do_op(struct stress *s, int wid, unsigned long long *rng, char *buf)
 			stress_fail(s, "sync", i);
 		break;
 	case OP_FREE:
+		/* Half the time the mappings stay: the VMs keep the BO alive. */
+		for (int v = 0; v < WORKERS && next(rng) % 2; v++) {
+			if (sl->bound[v] && sw_vm_unbind(s->vm[v], SLOT_VA(i), size))
+				stress_fail(s, "unbind before free", i);
+			sl->bound[v] = 0;
+		}
 		sw_munmap(sl->map);
 		sw_bo_close(sl->bo);
 		sl->map = NULL;
 		sl->bo = NULL;
 		break;
+	case OP_BIND: {
+		int v = sl->owner >= 0 ? sl->owner : wid;
+
+		if (sw_vm_bind(s->vm[v], sl->bo, 0, size, SLOT_VA(i), 0))
+			op_failed(s, "bind", i);
+		else
+			sl->bound[v] = sl->pages;
+		break;
+	}
+	case OP_UNBIND: {
+		int v = bound_vm(sl, rng);
+
+		if (v < 0)
+			break;
+		if (sl->bound[v] > 1 && next(rng) % 2) {
+			/* Only the last page: the rest of the mapping is split off. */
+			sl->bound[v]--;
+			if (sw_vm_unbind(s->vm[v], SLOT_VA(i) + sl->bound[v] * PAGE_SIZE,
+					 (sl->pages - sl->bound[v]) * PAGE_SIZE))
+				stress_fail(s, "partial unbind", i);
+		} else {
+			sl->bound[v] = 0;
+			if (sw_vm_unbind(s->vm[v], SLOT_VA(i), size))
+				stress_fail(s, "unbind", i);
+		}
+		break;
+	}
+	case OP_GPU_READ:
+	case OP_GPU_WRITE: {
+		int v = bound_vm(sl, rng);
+
+		/* A write needs the whole BO mapped to keep one generation. */
+		if (v < 0 || (op == OP_GPU_WRITE && sl->bound[v] != sl->pages) ||
+		    (op == OP_GPU_READ && !sl->gen))
+			break;
+		gpu_op(s, i, v, op == OP_GPU_WRITE, rng, buf);
+		break;
+	}
 	default:
 		break;
 	}
@@ -219,8 +369,14 @@ static void *debugfs_shrinker(void *arg)
 
 static int setup(void **state)
 {
-	/* 160 pages of memory for up to 48 x 16 pages of BOs. */
-	struct sw_world_config cfg = { .mem_pages = 160, .swap_pages = 4096 };
+	/*
+	 * 384 pages of memory for 48 BOs of 1 to 16 pages (about 408 when
+	 * all exist), page tables aside: reclaim runs all the time. A submit
+	 * needs every BO of its VM resident while it holds the VM resv, which
+	 * keeps the VM's private BOs out of its own reclaim: much less memory
+	 * and most submits fail with -ENOMEM, as they would in the kernel.
+	 */
+	struct sw_world_config cfg = { .mem_pages = 384, .swap_pages = 4096 };
 
 	*state = sw_world_create(&cfg);
 	return *state ? 0 : -1;
@@ -232,6 +388,7 @@ static void test_stress_reclaim(void **state)
 	struct worker_arg wa[WORKERS];
 	pthread_t th[WORKERS], shr[2];
 	const char *env = getenv("SW_STRESS_SEED");
+	struct sw_gpu_stats gpu;
 	int i, phase;
 
 	memset(&s, 0, sizeof(s));
@@ -244,6 +401,7 @@ static void test_stress_reclaim(void **state)
 	for (i = 0; i < WORKERS; i++) {
 		s.proc[i] = sw_proc_create(s.w, "stress", 0);
 		s.file[i] = sw_file_open(s.proc[i]);
+		s.vm[i] = sw_vm_create(s.file[i]);
 	}
 	for (i = 0; i < SLOTS; i++)
 		pthread_mutex_init(&s.slot[i].lock, NULL);
@@ -277,8 +435,15 @@ static void test_stress_reclaim(void **state)
 	pthread_barrier_destroy(&s.barrier);
 
 	fprintf(stderr, "stress: ops read %lu write %lu remap %lu vmap %lu pin %lu sync %lu "
-		"free %lu\n", s.ops[OP_TOUCH_READ], s.ops[OP_TOUCH_WRITE], s.ops[OP_REMAP],
-		s.ops[OP_VMAP], s.ops[OP_PIN], s.ops[OP_SYNC], s.ops[OP_FREE]);
+		"free %lu bind %lu unbind %lu gpu-read %lu gpu-write %lu\n",
+		s.ops[OP_TOUCH_READ], s.ops[OP_TOUCH_WRITE], s.ops[OP_REMAP],
+		s.ops[OP_VMAP], s.ops[OP_PIN], s.ops[OP_SYNC], s.ops[OP_FREE],
+		s.ops[OP_BIND], s.ops[OP_UNBIND], s.ops[OP_GPU_READ], s.ops[OP_GPU_WRITE]);
+	sw_gpu_stats(s.w, &gpu);
+	fprintf(stderr, "stress: GPU jobs %lu, faults %lu, mismatches %lu; %lu operations "
+		"failed for lack of memory\n", gpu.jobs, gpu.faults, gpu.mismatches, s.pressure);
+	if (gpu.faults || gpu.mismatches)
+		stress_fail(&s, "GPU faults or mismatches", -1);
 	for (i = 0; i < SLOTS; i++)
 		pthread_mutex_destroy(&s.slot[i].lock);
 	if (s.errors)

@@ -187,8 +187,9 @@ int sw_check_invariants(struct sw_world *w)
 			} else if (expect == PANTHOR_GEM_GPU_MAPPED_PRIVATE &&
 				   (bo->base.lru != &vm->reclaim.lru ||
 				    list_empty(&vm->reclaim.lru_node))) {
-				fprintf(stderr, "invariant: private BO %p not on its VM's LRU, or the VM off the VM list\n",
-					bo);
+				fprintf(stderr, "invariant: private BO %p on LRU %p, not its VM's %p, or the VM off the VM list (%d)\n",
+					bo, bo->base.lru, &vm->reclaim.lru,
+					list_empty(&vm->reclaim.lru_node));
 				bad++;
 			}
 		}

@@ -6,6 +6,7 @@
  * through the VM's page tables.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ struct sw_job {
 };
 
 static unsigned long nr_jobs, nr_mismatches;
+/* Serialises fence creation with queueing (the drm_sched entity's job). */
+static pthread_mutex_t submit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /**
  * sw_world_gpu_init() - start the world's GPU thread.
@@ -337,13 +340,6 @@ int sw_submit(struct sw_vm *vm, const struct sw_gpu_access *acc, unsigned int n,
 	job->base.run = job_run;
 	job->base.done = job_done;
 	job->base.delay_us = delay_us;
-	job->base.fence = sw_gpu_fence_create(w->gpu);
-	if (!job->base.fence) {
-		panthor_vm_put(job->vm);
-		job_free(job);
-		return -ENOMEM;
-	}
-
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	drm_exec_until_all_locked(&exec) {
 		ret = panthor_vm_prepare_mapped_bos_resvs(&exec, job->vm, 1);
@@ -351,25 +347,36 @@ int sw_submit(struct sw_vm *vm, const struct sw_gpu_access *acc, unsigned int n,
 	}
 	if (!ret)
 		ret = panthor_vm_active(job->vm);
-	if (!ret)
-		panthor_vm_update_resvs(job->vm, &exec, job->base.fence,
-					DMA_RESV_USAGE_BOOKKEEP, DMA_RESV_USAGE_BOOKKEEP);
+	if (!ret) {
+		/*
+		 * Arm and push in one go, as drm_sched requires: the GPU
+		 * runs jobs in queue order, so fences of its one context
+		 * must be queued in seqno order, or a resv that keeps only
+		 * the later fence of a context would let a wait end while
+		 * the earlier job has not run.
+		 */
+		pthread_mutex_lock(&submit_lock);
+		job->base.fence = sw_gpu_fence_create(w->gpu);
+		if (job->base.fence) {
+			panthor_vm_update_resvs(job->vm, &exec, job->base.fence,
+						DMA_RESV_USAGE_BOOKKEEP, DMA_RESV_USAGE_BOOKKEEP);
+			if (fence)
+				*fence = dma_fence_get(job->base.fence);
+			__atomic_add_fetch(&nr_jobs, 1, __ATOMIC_RELAXED);
+			sw_gpu_queue(w->gpu, &job->base);
+		} else {
+			panthor_vm_idle(job->vm);
+			ret = -ENOMEM;
+		}
+		pthread_mutex_unlock(&submit_lock);
+	}
 	drm_exec_fini(&exec);
 
 	if (ret) {
-		/* Never published: signal it so nothing could wait forever. */
-		dma_fence_set_error(job->base.fence, ret);
-		dma_fence_signal(job->base.fence);
 		panthor_vm_put(job->vm);
 		job_free(job);
-		return ret;
 	}
-
-	__atomic_add_fetch(&nr_jobs, 1, __ATOMIC_RELAXED);
-	if (fence)
-		*fence = dma_fence_get(job->base.fence);
-	sw_gpu_queue(w->gpu, &job->base);
-	return 0;
+	return ret;
 }
 
 /**
