@@ -3,14 +3,19 @@
  * shrinkwrap workload simulator.
  *
  * A few processes own BOs of mixed sizes, mmap them and touch them with
- * the CPU on a memory budget smaller than their working set. Every page
- * allocation that finds no free page runs direct reclaim, so the panthor
- * shrinker evicts BOs to swap, and later touches fault them back in. The
- * simulator checks that every byte written is read back and prints what
- * was allocated, reclaimed per LRU, swapped back in, and how many scans ran.
+ * the CPU on a memory budget smaller than their working set. Each process
+ * also has a GPU VM: some of its BOs are bound there (some private to the
+ * VM, some also bound in the next process's VM, so shared) and are touched
+ * by GPU jobs as often as by the CPU. Every page allocation that finds no
+ * free page runs direct reclaim, so the panthor shrinker evicts BOs to
+ * swap, tearing down their GPU mappings too; later CPU touches fault them
+ * back in, and submits validate the VM and map them again. The simulator
+ * checks that every byte written is read back, by the CPU and by the GPU,
+ * and prints what was allocated, reclaimed per LRU, swapped back in, and
+ * how many scans ran.
  *
  * Usage: sw_sim [--procs N] [--bos N] [--rounds N] [--mem-mib N]
- *               [--swap-mib N] [--seed N] [--quiet]
+ *               [--swap-mib N] [--gpu-percent N] [--seed N] [--quiet]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +28,7 @@
 #include <linux/mm.h>
 
 #include <shrinkwrap/world.h>
+#include <drm/panthor_drm.h>
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
@@ -31,13 +37,15 @@ struct sim_bo {
 	struct sw_bo *bo;
 	struct sw_map *map;
 	struct sw_proc *proc;
+	struct sw_vm *vm;		/* VM it is bound in at va, or NULL */
+	uint64_t va;
 	unsigned int gen;		/* contents generation, 0: never written */
 	enum panthor_gem_reclaim_state last_state;
 	bool resident;
 };
 
 struct opts {
-	int procs, bos, rounds;
+	int procs, bos, rounds, gpu_percent;
 	unsigned long mem_mib, swap_mib, seed;
 	bool quiet;
 };
@@ -75,6 +83,33 @@ static void account(struct sim_bo *b, int n)
 	}
 }
 
+static void pattern(char *buf, size_t size, unsigned int gen)
+{
+	unsigned int i, words = size / sizeof(unsigned int);
+	unsigned int *p = (unsigned int *)buf;
+
+	for (i = 0; i < words; i++)
+		p[i] = gen ? gen * 2654435761u ^ i : 0;
+}
+
+/* The GPU writes a new generation, or reads and checks the current one. */
+static int gpu_touch(struct sim_bo *b, char *buf, bool write)
+{
+	size_t size = sw_bo_size(b->bo);
+	struct sw_gpu_access acc = { .va = b->va, .len = size };
+	int ret;
+
+	pattern(buf, size, write ? b->gen + 1 : b->gen);
+	if (write)
+		acc.write = buf;
+	else
+		acc.expect = buf;
+	ret = sw_submit_wait(b->vm, &acc, 1);
+	if (!ret && write)
+		b->gen++;
+	return ret;
+}
+
 static int touch(struct sim_bo *b, char *buf, bool write)
 {
 	size_t size = sw_bo_size(b->bo);
@@ -102,7 +137,7 @@ static int touch(struct sim_bo *b, char *buf, bool write)
 static void usage(const char *argv0)
 {
 	fprintf(stderr, "usage: %s [--procs N] [--bos N] [--rounds N] [--mem-mib N]\n"
-			"          [--swap-mib N] [--seed N] [--quiet]\n", argv0);
+			"          [--swap-mib N] [--gpu-percent N] [--seed N] [--quiet]\n", argv0);
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -114,6 +149,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "mem-mib", required_argument, NULL, 'm' },
 		{ "swap-mib", required_argument, NULL, 's' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "gpu-percent", required_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
@@ -130,7 +166,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			if (errno || *end || !*optarg) {
 				fprintf(stderr, "%s: --%s: not a number: '%s'\n", argv[0],
 					longopts[c == 'p' ? 0 : c == 'b' ? 1 : c == 'r' ? 2 :
-						 c == 'm' ? 3 : c == 's' ? 4 : 5].name, optarg);
+						 c == 'm' ? 3 : c == 's' ? 4 : c == 'S' ? 5 :
+						 6].name, optarg);
 				return -EINVAL;
 			}
 		}
@@ -141,15 +178,16 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'm': o->mem_mib = v; break;
 		case 's': o->swap_mib = v; break;
 		case 'S': o->seed = v; break;
+		case 'g': o->gpu_percent = v; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(argv[0]); exit(0);
 		default: usage(argv[0]); return -EINVAL;
 		}
 	}
 	if (o->procs < 1 || o->procs > 64 || o->bos < 1 || o->bos > 4096 || o->rounds < 0 ||
-	    !o->mem_mib) {
-		fprintf(stderr, "%s: need 1..64 procs, 1..4096 BOs per process, mem-mib > 0\n",
-			argv[0]);
+	    !o->mem_mib || o->gpu_percent > 100) {
+		fprintf(stderr, "%s: need 1..64 procs, 1..4096 BOs per process, mem-mib > 0, "
+			"gpu-percent 0..100\n", argv[0]);
 		return -EINVAL;
 	}
 	return 0;
@@ -158,13 +196,17 @@ static int parse(int argc, char **argv, struct opts *o)
 int main(int argc, char **argv)
 {
 	struct opts o = { .procs = 4, .bos = 24, .rounds = 40, .mem_mib = 24,
-			  .swap_mib = 256, .seed = 1 };
+			  .swap_mib = 256, .gpu_percent = 75, .seed = 1 };
 	static const size_t sizes[] = { 16 << 10, 64 << 10, 256 << 10, 1 << 20 };
 	struct sw_world_config cfg;
 	struct sw_reclaim_stats rs;
 	struct sw_mm_stats ms;
 	unsigned long working_set = 0, touches = 0, errors = 0;
+	unsigned long gpu_touches = 0, bound = 0, shared = 0, submit_failures = 0;
+	struct sw_gpu_stats gs;
 	struct sw_proc **procs;
+	struct sw_file **files;
+	struct sw_vm **vms;
 	struct sim_bo *b;
 	struct sw_world *w;
 	struct timespec t0, t1;
@@ -185,9 +227,11 @@ int main(int argc, char **argv)
 
 	n = o.procs * o.bos;
 	procs = calloc(o.procs, sizeof(*procs));
+	files = calloc(o.procs, sizeof(*files));
+	vms = calloc(o.procs, sizeof(*vms));
 	b = calloc(n, sizeof(*b));
 	buf = malloc(1 << 20);
-	if (!procs || !b || !buf)
+	if (!procs || !files || !vms || !b || !buf)
 		return 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -196,18 +240,43 @@ int main(int argc, char **argv)
 
 		snprintf(comm, sizeof(comm), "app%d", i);
 		procs[i] = sw_proc_create(w, comm, 0);
+		files[i] = sw_file_open(procs[i]);
+		vms[i] = sw_vm_create(files[i]);
 	}
 	for (i = 0; i < n; i++) {
-		struct sw_file *f;
+		int p = i / o.bos;
+		size_t size = sizes[next_rand() % ARRAY_SIZE(sizes)];
+		bool gpu = (int)(next_rand() % 100) < o.gpu_percent;
+		bool priv = gpu && next_rand() % 2;
 
-		b[i].proc = procs[i / o.bos];
-		f = sw_file_open(b[i].proc);
-		b[i].bo = sw_bo_create(f, sizes[next_rand() % ARRAY_SIZE(sizes)], 0);
+		b[i].proc = procs[p];
+		if (priv)
+			b[i].bo = sw_bo_create_private(files[p], vms[p], size, 0);
+		else
+			b[i].bo = sw_bo_create(files[p], size, 0);
 		b[i].last_state = PANTHOR_GEM_UNRECLAIMABLE;
 		working_set += sw_bo_size(b[i].bo);
 		if (sw_mmap(b[i].proc, b[i].bo, 0, &b[i].map)) {
 			fprintf(stderr, "sw_sim: mmap failed\n");
 			return 1;
+		}
+		if (!gpu)
+			continue;
+		/* Each BO gets its own 1 MiB of VA, the same in every VM. */
+		b[i].vm = vms[p];
+		b[i].va = (1ULL << 32) + ((uint64_t)i << 20);
+		if (sw_vm_bind(b[i].vm, b[i].bo, 0, size, b[i].va, 0)) {
+			fprintf(stderr, "sw_sim: bind failed\n");
+			return 1;
+		}
+		bound++;
+		/* A few are also used by the next process: GPU-shared. */
+		if (!priv && o.procs > 1 && next_rand() % 4 == 0) {
+			if (sw_vm_bind(vms[(p + 1) % o.procs], b[i].bo, 0, size, b[i].va, 0)) {
+				fprintf(stderr, "sw_sim: bind failed\n");
+				return 1;
+			}
+			shared++;
 		}
 	}
 
@@ -221,16 +290,28 @@ int main(int argc, char **argv)
 	for (r = 0; r < o.rounds; r++) {
 		for (i = 0; i < n / 2; i++) {
 			struct sim_bo *x = &b[next_rand() % n];
-			int ret = touch(x, buf, next_rand() % 3 == 0);
+			bool write = next_rand() % 3 == 0;
+			int ret;
 
+			if (x->vm && next_rand() % 2) {
+				ret = gpu_touch(x, buf, write);
+				gpu_touches++;
+				/* Out of memory while the VM resv was held: try later. */
+				if (ret == -ENOMEM) {
+					submit_failures++;
+					ret = 0;
+				}
+			} else {
+				ret = touch(x, buf, write);
+				touches++;
+			}
 			if (ret) {
 				errors++;
 				fprintf(stderr, "sw_sim: BO of %s lost its contents (%d)\n",
 					sw_bo_size(x->bo) ? "process" : "?", ret);
 			}
-			touches++;
 			/* Some BOs get unmapped after use: they go to the unused LRU. */
-			if (next_rand() % 4 == 0) {
+			if (next_rand() % 4 == 0 && x->map) {
 				sw_munmap(x->map);
 				x->map = NULL;
 			}
@@ -247,7 +328,12 @@ int main(int argc, char **argv)
 	printf("  swap               %8lu KiB\n", o.swap_mib << 10);
 	printf("  working set        %8lu KiB (%.1fx the budget)\n", working_set >> 10,
 	       (double)working_set / (double)(o.mem_mib << 20));
+	sw_gpu_stats(w, &gs);
+	printf("  GPU-bound BOs      %8lu (%lu also bound in a second VM)\n", bound, shared);
 	printf("  CPU touches        %8lu (whole-BO reads and writes)\n", touches);
+	printf("  GPU jobs           %8lu (whole-BO reads and writes; %lu submits out of "
+	       "memory)\n", gs.jobs, submit_failures);
+	printf("  GPU faults         %8lu\n", gs.faults);
 	printf("  pages allocated    %8lu\n", ms.allocs);
 	printf("  pages freed        %8lu\n", ms.frees);
 	printf("  direct reclaims    %8lu\n", rs.direct_reclaims);
@@ -267,7 +353,11 @@ int main(int argc, char **argv)
 
 	if (sw_check_invariants(w))
 		errors++;
+	if (gs.faults || gs.mismatches)
+		errors++;
 	free(buf);
+	free(vms);
+	free(files);
 	free(b);
 	free(procs);
 	problems = sw_world_destroy(w);
