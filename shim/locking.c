@@ -16,10 +16,27 @@
 #include <linux/sched.h>
 #include <linux/lockdep.h>
 
+/*
+ * helgrind keeps its record of a pthread lock whose memory is freed without a
+ * destroy (spinlocks never are; the kernel has no destroy for them), and the
+ * next lock created at that address inherits it: its kind (an rwsem there is
+ * then "not an rwlock") and its happens-before state. Drop any such record
+ * before creating a lock. Every rwsem is destroyed, so a stale record is
+ * always a mutex's, which is what this creates and destroys.
+ */
+static void hg_forget_stale_lock(void *addr)
+{
+#ifdef SW_VALGRIND
+	VALGRIND_HG_MUTEX_INIT_POST(addr, 0);
+	VALGRIND_HG_MUTEX_DESTROY_PRE(addr);
+#endif
+}
+
 static void init_errorcheck(pthread_mutex_t *m)
 {
 	pthread_mutexattr_t attr;
 
+	hg_forget_stale_lock(m);
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ERRORCHECK);
 	pthread_mutex_init(m, &attr);
@@ -236,6 +253,18 @@ bool spin_is_locked(spinlock_t *lock)
 	return true;
 }
 
+/*
+ * helgrind lets a reader see the last writer's effects for its reads only
+ * (it treats writes done under a read lock as suspect), while pthreads and
+ * the kernel order the reader's whole critical section after the writer:
+ * a write-unlock annotates a release and a read-lock an acquire on @sem.
+ * Readers annotate no release, so they still do not order each other.
+ */
+static void rwsem_read_acquired(struct rw_semaphore *sem)
+{
+	__sw_hb_after(sem);
+}
+
 /**
  * __init_rwsem() - initialise an rwsem; use init_rwsem().
  * @sem: the rwsem.
@@ -244,6 +273,7 @@ bool spin_is_locked(spinlock_t *lock)
  */
 void __init_rwsem(struct rw_semaphore *sem, const char *name, struct lock_class_key *key)
 {
+	hg_forget_stale_lock(&sem->l);
 	pthread_rwlock_init(&sem->l, NULL);
 	lockdep_init_map(&sem->dep_map, name, key, 0);
 	sem->dep_map.wait_type_inner = LD_WAIT_SLEEP;
@@ -269,6 +299,7 @@ void down_read_nested(struct rw_semaphore *sem, int subclass)
 	might_sleep();
 	lock_acquire(&sem->dep_map, subclass, 0, 1, 1, NULL, _RET_IP_);
 	pthread_check(pthread_rwlock_rdlock(&sem->l), "down_read", &sem->dep_map);
+	rwsem_read_acquired(sem);
 }
 
 /**
@@ -281,13 +312,16 @@ int down_read_interruptible(struct rw_semaphore *sem)
 {
 	might_sleep();
 	lock_acquire(&sem->dep_map, 0, 0, 1, 1, NULL, _RET_IP_);
-	if (pthread_rwlock_tryrdlock(&sem->l) == 0)
+	if (pthread_rwlock_tryrdlock(&sem->l) == 0) {
+		rwsem_read_acquired(sem);
 		return 0;
+	}
 	if (signal_pending(current)) {
 		lock_release(&sem->dep_map, _RET_IP_);
 		return -EINTR;
 	}
 	pthread_check(pthread_rwlock_rdlock(&sem->l), "down_read", &sem->dep_map);
+	rwsem_read_acquired(sem);
 	return 0;
 }
 
@@ -312,6 +346,7 @@ int down_read_trylock(struct rw_semaphore *sem)
 {
 	if (pthread_rwlock_tryrdlock(&sem->l))
 		return 0;
+	rwsem_read_acquired(sem);
 	lock_acquire(&sem->dep_map, 0, 1, 1, 1, NULL, _RET_IP_);
 	return 1;
 }
@@ -379,6 +414,7 @@ int down_write_trylock(struct rw_semaphore *sem)
 void up_write(struct rw_semaphore *sem)
 {
 	lock_release(&sem->dep_map, _RET_IP_);
+	__sw_hb_before(sem);	/* see rwsem_read_acquired() */
 	pthread_check(pthread_rwlock_unlock(&sem->l), "up_write", &sem->dep_map);
 }
 
@@ -466,16 +502,6 @@ void ww_acquire_fini(struct ww_acquire_ctx *ctx)
 	ctx->acquired = ~0U;
 }
 
-static void ww_acquired(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
-{
-	mutex_acquired(&lock->base);
-	WRITE_ONCE(lock->ctx, ctx);
-	if (ctx) {
-		ctx->acquired++;
-		ctx->contending_lock = NULL;
-	}
-}
-
 /*
  * A contender reads the holder's context and may wound it; the holder clears
  * lock->ctx on unlock. Both happen under a stripe lock so that a context is
@@ -489,6 +515,22 @@ static pthread_mutex_t ww_stripe[WW_STRIPES] = {
 static pthread_mutex_t *ww_stripe_of(struct ww_mutex *lock)
 {
 	return &ww_stripe[((unsigned long)lock >> 6) % WW_STRIPES];
+}
+
+/*
+ * Publish @ctx under the stripe lock too: a contender that finds it there
+ * then also sees what its owner wrote into it before (its stamp).
+ */
+static void ww_acquired(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
+{
+	mutex_acquired(&lock->base);
+	if (ctx) {
+		pthread_mutex_lock(ww_stripe_of(lock));
+		WRITE_ONCE(lock->ctx, ctx);
+		pthread_mutex_unlock(ww_stripe_of(lock));
+		ctx->acquired++;
+		ctx->contending_lock = NULL;
+	}
 }
 
 /* The younger transaction has the larger stamp (wrap-safe comparison). */
