@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: install what is missing, then build and run the suites under
-# ASan+UBSan (default preset), ThreadSanitizer (tsan) and valgrind memcheck
-# (valgrind), then the kernel build checks of lib/. Ends with one
+# ASan+UBSan (default preset), ThreadSanitizer (tsan), valgrind memcheck and,
+# for the suites labelled threads, helgrind (valgrind preset), then the
+# kernel build checks of lib/. Ends with one
 # summary line "shrinkwrap: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,7 +58,7 @@ build default && ctest_run default
 stage "tsan preset: ThreadSanitizer"
 build tsan && ctest_run tsan
 
-stage "valgrind preset: memcheck (all suites)"
+stage "valgrind preset: memcheck (all suites), helgrind (suites labelled threads)"
 build valgrind && ctest_run valgrind
 
 stage "kernel build of lib/: Kbuild W=1, modpost, sparse, kernel-doc, includes"

@@ -13,14 +13,16 @@
 
 static atomic64_t fence_context_counter = ATOMIC64_INIT(1);
 
+/* The __sw_ helpers (compiler.h) also show helgrind the flags' ordering. */
 static bool test_bit_ul(int nr, unsigned long *addr)
 {
-	return __atomic_load_n(addr, __ATOMIC_ACQUIRE) & (1UL << nr);
+	return __sw_load_acquire(addr) & (1UL << nr);
 }
 
 static bool test_and_set_bit_ul(int nr, unsigned long *addr)
 {
-	return __atomic_fetch_or(addr, 1UL << nr, __ATOMIC_ACQ_REL) & (1UL << nr);
+	return __sw_full_op(addr, __atomic_fetch_or(addr, 1UL << nr, __ATOMIC_ACQ_REL)) &
+	       (1UL << nr);
 }
 
 /**
@@ -100,7 +102,9 @@ static int dma_fence_signal_timestamp_locked(struct dma_fence *fence, ktime_t ti
 	INIT_LIST_HEAD(&cb_list);
 	list_splice_init(&fence->cb_list, &cb_list);
 	fence->timestamp = timestamp;
-	__atomic_fetch_or(&fence->flags, 1UL << DMA_FENCE_FLAG_TIMESTAMP_BIT, __ATOMIC_RELEASE);
+	__sw_release_op(&fence->flags, __atomic_fetch_or(&fence->flags,
+							 1UL << DMA_FENCE_FLAG_TIMESTAMP_BIT,
+							 __ATOMIC_RELEASE));
 
 	list_for_each_entry_safe(cur, tmp, &cb_list, node) {
 		INIT_LIST_HEAD(&cur->node);

@@ -207,19 +207,23 @@ static void __attribute__((noreturn)) ld_oom(void)
 	abort();
 }
 
+/*
+ * Lockless readers pair their acquire loads with the graph's release stores;
+ * the __sw_ helpers (compiler.h) also show helgrind each pair.
+ */
 static unsigned long world_gen(void)
 {
-	return __atomic_load_n(&ld_gen, __ATOMIC_ACQUIRE);
+	return __sw_load_acquire(&ld_gen);
 }
 
 static unsigned long graph_epoch(void)
 {
-	return __atomic_load_n(&ld_epoch, __ATOMIC_ACQUIRE);
+	return __sw_load_acquire(&ld_epoch);
 }
 
 static void graph_epoch_bump(void)
 {
-	__atomic_store_n(&ld_epoch, ld_epoch + 1, __ATOMIC_RELEASE);
+	__sw_store_release(&ld_epoch, ld_epoch + 1);
 }
 
 static const void *map_key(const struct lockdep_map *lock)
@@ -265,7 +269,7 @@ static struct lock_class *cookie_class(uintptr_t c, unsigned long gen,
 	if (!idx || idx > LD_MAX_CLASSES ||
 	    (c >> COOKIE_GEN_SHIFT) != (gen & (UINTPTR_MAX >> COOKIE_GEN_SHIFT)))
 		return NULL;
-	class = __atomic_load_n(&ld_classes[idx - 1], __ATOMIC_ACQUIRE);
+	class = __sw_load_acquire(&ld_classes[idx - 1]);
 	if (!class || class->key != key || class->subclass != sub ||
 	    __atomic_load_n(&class->dead, __ATOMIC_RELAXED))
 		return NULL;
@@ -639,7 +643,7 @@ static struct lock_class *class_new(const struct lockdep_map *lock,
 	h = class_hash(key, sub);
 	c->hash_next = ld_class_hash[h];
 	ld_class_hash[h] = c;
-	__atomic_store_n(&ld_classes[c->idx], c, __ATOMIC_RELEASE);
+	__sw_store_release(&ld_classes[c->idx], c);
 	ld_nr_classes++;
 	return c;
 }
@@ -787,7 +791,7 @@ static void zap_class(struct lock_class *c)
 		pp = &(*pp)->hash_next;
 	*pp = c->hash_next;
 	c->hash_next = NULL;
-	__atomic_store_n(&c->dead, 1, __ATOMIC_RELAXED);
+	__sw_store_n(&c->dead, 1, __ATOMIC_RELAXED);
 
 	for (i = 0; i < c->nr_after; i++) {
 		dep_unhash(c->after[i]);
@@ -838,7 +842,7 @@ static void graph_free(void)
 		free(c->after);
 		free(c->name);
 		free(c);
-		__atomic_store_n(&ld_classes[i], NULL, __ATOMIC_RELAXED);
+		__sw_store_n(&ld_classes[i], NULL, __ATOMIC_RELAXED);
 	}
 	ld_nr_classes = 0;
 	ld_classes_full = false;
@@ -856,7 +860,7 @@ static void graph_free(void)
 	free(ld_queue);
 	ld_queue = NULL;
 	ld_queue_max = 0;
-	__atomic_store_n(&ld_gen, ld_gen + 1, __ATOMIC_RELEASE);
+	__sw_store_release(&ld_gen, ld_gen + 1);
 	graph_epoch_bump();
 }
 
@@ -1184,8 +1188,7 @@ static struct lock_class *map_class(const struct lockdep_map *lock,
 	struct lock_class *class;
 
 	if (subclass < 2) {
-		uintptr_t c = (uintptr_t)__atomic_load_n(&cache->class_cache[subclass],
-							 __ATOMIC_ACQUIRE);
+		uintptr_t c = (uintptr_t)__sw_load_acquire(&cache->class_cache[subclass]);
 
 		if (!subclass)
 			sub = cookie_sub(c);
@@ -1201,8 +1204,8 @@ static struct lock_class *map_class(const struct lockdep_map *lock,
 	class = map_class_slow(lock, key, sub, create);
 	/* The class cache is a cache: writing it through a const map is fine. */
 	if (class && subclass < 2)
-		__atomic_store_n(&cache->class_cache[subclass],
-				 cookie_make(gen, sub, class->idx), __ATOMIC_RELEASE);
+		__sw_store_release(&cache->class_cache[subclass],
+				   cookie_make(gen, sub, class->idx));
 	return class;
 }
 
@@ -1378,8 +1381,8 @@ void lockdep_init_map(struct lockdep_map *lock, const char *name,
 	lock->wait_type_inner = LD_WAIT_INV;
 	lock->wait_type_outer = LD_WAIT_INV;
 	lock->lock_type = 0;
-	__atomic_store_n(&lock->class_cache[0], cookie_unresolved(sub), __ATOMIC_RELEASE);
-	__atomic_store_n(&lock->class_cache[1], NULL, __ATOMIC_RELEASE);
+	__sw_store_release(&lock->class_cache[0], cookie_unresolved(sub));
+	__sw_store_release(&lock->class_cache[1], NULL);
 }
 
 /**
@@ -1612,11 +1615,10 @@ void debug_check_no_locks_freed(const void *from, unsigned long len)
  */
 void lockdep_reset_lock(struct lockdep_map *lock)
 {
-	uintptr_t c = (uintptr_t)__atomic_load_n(&lock->class_cache[0], __ATOMIC_ACQUIRE);
+	uintptr_t c = (uintptr_t)__sw_load_acquire(&lock->class_cache[0]);
 
-	__atomic_store_n(&lock->class_cache[0], cookie_unresolved(cookie_sub(c)),
-			 __ATOMIC_RELEASE);
-	__atomic_store_n(&lock->class_cache[1], NULL, __ATOMIC_RELEASE);
+	__sw_store_release(&lock->class_cache[0], cookie_unresolved(cookie_sub(c)));
+	__sw_store_release(&lock->class_cache[1], NULL);
 	if (!lock->key) {
 		pthread_mutex_lock(&ld_graph_lock);
 		zap_key(lock);

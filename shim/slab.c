@@ -51,12 +51,13 @@ struct alloc_tag *alloc_tag_save(struct alloc_tag *tag)
 {
 	struct alloc_tag *old = cur_tag;
 
-	if (!__atomic_load_n(&tag->registered, __ATOMIC_ACQUIRE)) {
+	/* The __sw_ helpers also show helgrind the acquire/release pair. */
+	if (!__sw_load_acquire(&tag->registered)) {
 		pthread_mutex_lock(&tags_lock);
 		if (!tag->registered) {
 			tag->next = tags;
 			tags = tag;
-			__atomic_store_n(&tag->registered, 1, __ATOMIC_RELEASE);
+			__sw_store_release(&tag->registered, 1);
 		}
 		pthread_mutex_unlock(&tags_lock);
 	}

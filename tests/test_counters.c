@@ -62,7 +62,7 @@ static void *shrink_worker(void *arg)
 {
 	struct shared *s = arg;
 
-	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE))
+	while (!smp_load_acquire(&s->stop))
 		sw_shrinker_scan(s->w, PAGES, GFP_KERNEL);
 	return NULL;
 }
@@ -82,7 +82,7 @@ static void run_workers(struct shared *s, void *(*fn)(void *))
 	}
 	for (i = 0; i < THREADS; i++)
 		pthread_join(wk[i].thread, NULL);
-	__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+	smp_store_release(&s->stop, 1);
 	pthread_join(shrinker, NULL);
 }
 

@@ -88,7 +88,7 @@ static int tjob_run(struct sw_gpu_job *job)
 		ret = sw_gpu_write(t->r->pgtbl, t->va, t->buf, t->len);
 	else
 		ret = sw_gpu_read(t->r->pgtbl, t->va, t->buf, t->len);
-	__atomic_store_n(&t->ran, 1, __ATOMIC_RELEASE);
+	smp_store_release(&t->ran, 1);
 	return t->forced ? t->forced : ret;
 }
 
@@ -159,7 +159,7 @@ static void signal_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
 	struct signal_check *c = container_of(cb, struct signal_check, cb);
 
-	c->ran_at_signal = __atomic_load_n(&c->t->ran, __ATOMIC_ACQUIRE);
+	c->ran_at_signal = smp_load_acquire(&c->t->ran);
 	c->status_at_signal = c->t->base.status;
 	c->called = 1;
 }

@@ -438,7 +438,7 @@ static void *walker_thread(void *arg)
 	struct walker *wk = arg;
 	unsigned long i = 0;
 
-	while (!__atomic_load_n(&wk->stop, __ATOMIC_ACQUIRE) || wk->walks < 100) {
+	while (!smp_load_acquire(&wk->stop) || wk->walks < 100) {
 		u64 off = (i++ % STABLE_PAGES) * SZ_4K;
 
 		if (wk->ops->iova_to_phys(wk->ops, STABLE_VA + off + 8) != PA_BASE + off + 8)
@@ -473,7 +473,7 @@ static void test_iopgtable_walk_races_updates(void **state)
 		assert_int_equal(wk.ops->unmap_pages(wk.ops, far, SZ_2M, 2, NULL), 2 * SZ_2M);
 	}
 
-	__atomic_store_n(&wk.stop, 1, __ATOMIC_RELEASE);
+	smp_store_release(&wk.stop, 1);
 	pthread_join(t, NULL);
 	assert_int_equal(wk.errors, 0);
 	assert_true(wk.walks >= 100);

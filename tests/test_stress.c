@@ -345,7 +345,7 @@ static void *scanner(void *arg)
 {
 	struct stress *s = arg;
 
-	while (!__atomic_load_n(&s->stop_shrinkers, __ATOMIC_ACQUIRE)) {
+	while (!smp_load_acquire(&s->stop_shrinkers)) {
 		sw_shrinker_scan(s->w, 32, GFP_KERNEL);
 		sw_shrinker_scan(s->w, 8, GFP_NOWAIT);
 		shrinker_pace();
@@ -358,7 +358,7 @@ static void *debugfs_shrinker(void *arg)
 	struct stress *s = arg;
 	char buf[32];
 
-	while (!__atomic_load_n(&s->stop_shrinkers, __ATOMIC_ACQUIRE)) {
+	while (!smp_load_acquire(&s->stop_shrinkers)) {
 		if (sw_debugfs_write("dri/0/shrink", "64") != 2)
 			stress_fail(s, "debugfs shrink write", -1);
 		sw_debugfs_read("dri/0/shrink", buf, sizeof(buf));
@@ -417,19 +417,19 @@ static void test_stress_reclaim(void **state)
 	for (phase = 0; phase < PHASES; phase++) {
 		pthread_barrier_wait(&s.barrier);
 		/* Workers are parked; shrinkers may still be mid-scan: pause them. */
-		__atomic_store_n(&s.stop_shrinkers, 1, __ATOMIC_RELEASE);
+		smp_store_release(&s.stop_shrinkers, 1);
 		pthread_join(shr[0], NULL);
 		pthread_join(shr[1], NULL);
 		if (sw_check_invariants(s.w))
 			stress_fail(&s, "invariants broken", -1);
-		__atomic_store_n(&s.stop_shrinkers, 0, __ATOMIC_RELEASE);
+		smp_store_release(&s.stop_shrinkers, 0);
 		pthread_create(&shr[0], NULL, scanner, &s);
 		pthread_create(&shr[1], NULL, debugfs_shrinker, &s);
 		pthread_barrier_wait(&s.barrier);
 	}
 	for (i = 0; i < WORKERS; i++)
 		pthread_join(th[i], NULL);
-	__atomic_store_n(&s.stop_shrinkers, 1, __ATOMIC_RELEASE);
+	smp_store_release(&s.stop_shrinkers, 1);
 	pthread_join(shr[0], NULL);
 	pthread_join(shr[1], NULL);
 	pthread_barrier_destroy(&s.barrier);

@@ -85,7 +85,7 @@ static void *syncer(void *arg)
 {
 	struct race *r = arg;
 
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+	while (!smp_load_acquire(&r->stop)) {
 		assert_int_equal(panthor_gem_sync(sw_bo_obj(r->bo),
 				 DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH_AND_INVALIDATE, 0, SIZE), 0);
 		__atomic_add_fetch(&r->syncs, 1, __ATOMIC_RELAXED);
@@ -97,7 +97,7 @@ static void *shrinker(void *arg)
 {
 	struct race *r = arg;
 
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+	while (!smp_load_acquire(&r->stop)) {
 		sw_shrinker_scan(r->w, PAGES, GFP_KERNEL);
 		__atomic_add_fetch(&r->scans, 1, __ATOMIC_RELAXED);
 	}
@@ -125,7 +125,7 @@ static void test_sync_races_eviction(void **state)
 		panthor_gem_unpin(sw_bo_obj(r.bo));
 		r.populates++;
 	}
-	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	smp_store_release(&r.stop, 1);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
 	assert_true(r.syncs > 0 && r.scans > 0);

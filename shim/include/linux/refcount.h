@@ -86,10 +86,14 @@ static inline void refcount_inc(refcount_t *r)
 static inline __must_check bool refcount_sub_and_test(int i, refcount_t *r)
 {
 	/* shim: one acq_rel RMW, not release + acquire fence: TSan ignores fences. */
-	int old = __atomic_fetch_sub(&r->refs.counter, i, __ATOMIC_ACQ_REL);
+	int old = __sw_release_op(&r->refs.counter,
+				  __atomic_fetch_sub(&r->refs.counter, i, __ATOMIC_ACQ_REL));
 
-	if (old > 0 && old == i)
+	if (old > 0 && old == i) {
+		/* The acquire that lets the release path see every other put. */
+		__sw_hb_after(&r->refs.counter);
 		return true;
+	}
 
 	if (unlikely(old <= 0 || (int)((unsigned int)old - i) < 0))
 		refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
