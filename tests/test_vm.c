@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
+#include <linux/sched/mm.h>
 #include <linux/iosys-map.h>
 #include <drm/drm_gpuvm.h>
 #include <drm/panthor_drm.h>
@@ -604,6 +605,31 @@ static void test_bind_allocation_failures(void **state)
 }
 
 /*
+ * The shrinker's LRU walk can drop the last reference to a BO, in reclaim.
+ * A BO sharing its VM's resv must then be freed without blocking on that
+ * resv (which a submit may hold while it allocates): lockdep knows the
+ * resv -> fs_reclaim order, so a blocking lock here is reported.
+ */
+static void test_free_private_bo_in_reclaim(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 5);
+	assert_int_equal(sw_vm_unbind(vm, VA0, SIZE), 0);
+
+	drm_gem_object_get(obj);
+	sw_bo_close(bo);
+	fs_reclaim_acquire(GFP_KERNEL);
+	drm_gem_object_put(obj);
+	fs_reclaim_release(GFP_KERNEL);
+	assert_invariants(&c);
+}
+
+/*
  * Reclaim racing with VM_BIND and submits on the same VM: one thread
  * binds, submits and unbinds in a loop while this one shrinks. Lockdep
  * sees both lock orders; the data and the invariants must hold.
@@ -676,6 +702,7 @@ int main(void)
 		SW_TEST(test_bind_rejects_bad_requests),
 		SW_TEST(test_vm_destroy_releases_bos),
 		SW_TEST(test_bind_allocation_failures),
+		SW_TEST(test_free_private_bo_in_reclaim),
 		SW_TEST(test_bind_submit_vs_shrinker),
 	};
 
