@@ -309,10 +309,14 @@ int vprintk(const char *fmt, va_list args)
 	char line[1024];
 	int level = printk_level(&fmt);
 	int n;
+	int dbg = __atomic_load_n(&debug, __ATOMIC_RELAXED);
 
-	if (debug < 0)
-		debug = getenv("SW_DEBUG") != NULL;
-	if (level == 7 && !debug)
+	/* Lazily, from any thread: every racer stores the same value. */
+	if (dbg < 0) {
+		dbg = getenv("SW_DEBUG") != NULL;
+		__atomic_store_n(&debug, dbg, __ATOMIC_RELAXED);
+	}
+	if (level == 7 && !dbg)
 		return 0;
 	n = vscnprintf(line, sizeof(line), fmt, args);
 	fputs(line, stderr);
