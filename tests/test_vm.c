@@ -523,6 +523,57 @@ static void test_vm_lru_order(void **state)
 	assert_invariants(&c);
 }
 
+/*
+ * 3b.10, the race the stress test found: scan A takes VM X off the device
+ * list and is scanning it (BO 1 on its private scan list) when X becomes
+ * active (moved back to the device list) and scan B takes it, evicts the
+ * other BO and, finding X's LRU empty, drops X from the list. When A then
+ * puts BO 1 back, X must return to the VM list, or the shrinker never sees
+ * BO 1 again.
+ */
+static struct sw_vm *race_vm;
+static struct panthor_device *race_ptdev;
+static int race_calls;
+
+static bool racing_shrink(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+{
+	unsigned long remaining = 0;
+
+	if (race_calls++)
+		return false;
+
+	assert_int_equal(panthor_vm_active(pvm(race_vm)), 0);
+	assert_int_equal(panthor_mmu_reclaim_priv_bos(race_ptdev, 1000, &remaining,
+						      panthor_gem_try_evict), PAGES);
+	assert_true(list_empty(&pvm(race_vm)->reclaim.lru_node));
+	panthor_vm_idle(pvm(race_vm));
+	return false;
+}
+
+static void test_priv_scan_race_keeps_vm_listed(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo1 = sw_bo_create(c.f, SIZE, 0);
+	struct sw_bo *bo2 = sw_bo_create(c.f, SIZE, 0);
+	unsigned long remaining = 0;
+
+	assert_int_equal(sw_vm_bind(vm, bo1, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(vm, bo2, 0, SIZE, VA1, 0), 0);
+	race_vm = vm;
+	race_ptdev = c.ptdev;
+	race_calls = 0;
+
+	assert_int_equal(panthor_mmu_reclaim_priv_bos(c.ptdev, 1000, &remaining,
+						      racing_shrink), 0);
+	assert_int_equal(race_calls, 1);
+	assert_non_null(sw_bo_obj(bo1)->backing.pages);
+	assert_null(sw_bo_obj(bo2)->backing.pages);
+	assert_ptr_equal(sw_bo_obj(bo1)->base.lru, &pvm(vm)->reclaim.lru);
+	assert_false(list_empty(&pvm(vm)->reclaim.lru_node));
+	assert_invariants(&c);
+}
+
 /* Bad VM_BIND requests fail with -EINVAL and change nothing. */
 static void test_bind_rejects_bad_requests(void **state)
 {
@@ -699,6 +750,7 @@ int main(void)
 		SW_TEST(test_evict_partial_on_op_lock_contention),
 		SW_TEST(test_bind_into_evicted_vm_bo),
 		SW_TEST(test_vm_lru_order),
+		SW_TEST(test_priv_scan_race_keeps_vm_listed),
 		SW_TEST(test_bind_rejects_bad_requests),
 		SW_TEST(test_vm_destroy_releases_bos),
 		SW_TEST(test_bind_allocation_failures),
