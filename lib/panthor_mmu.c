@@ -642,6 +642,19 @@ static int panthor_gpuva_sm_step_map(struct drm_gpuva_op *op, void *priv)
 	return 0;
 }
 
+/* A piece of a split mapping: same flags, evicted if the whole was. */
+static struct panthor_vma *panthor_vma_split_piece(struct panthor_vm_op_ctx *op_ctx,
+						   struct panthor_vma *whole)
+{
+	struct panthor_vma *vma = panthor_vm_op_ctx_get_vma(op_ctx);
+
+	if (vma) {
+		vma->flags = whole->flags;
+		vma->evicted = whole->evicted;
+	}
+	return vma;
+}
+
 static int panthor_gpuva_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 {
 	struct panthor_vma *unmap_vma = to_panthor_vma(op->remap.unmap->va);
@@ -650,27 +663,25 @@ static int panthor_gpuva_sm_step_remap(struct drm_gpuva_op *op, void *priv)
 	struct panthor_vma *prev_vma = NULL, *next_vma = NULL;
 	u64 unmap_start, unmap_range;
 
+	/* Both pieces first: nothing is torn down if one is missing. */
+	if (op->remap.prev)
+		prev_vma = panthor_vma_split_piece(op_ctx, unmap_vma);
+	if (op->remap.next)
+		next_vma = panthor_vma_split_piece(op_ctx, unmap_vma);
+	if (drm_WARN_ON(&vm->ptdev->base, (op->remap.prev && !prev_vma) ||
+					  (op->remap.next && !next_vma))) {
+		if (prev_vma)
+			panthor_vm_op_ctx_return_vma(op_ctx, prev_vma);
+		if (next_vma)
+			panthor_vm_op_ctx_return_vma(op_ctx, next_vma);
+		return -EINVAL;
+	}
+
 	drm_gpuva_op_remap_to_unmap_range(&op->remap, &unmap_start, &unmap_range);
 
 	/* An evicted range has no entries left, nor pages behind it. */
 	if (!unmap_vma->evicted)
 		panthor_vm_unmap_pages(vm, unmap_start, unmap_range);
-
-	if (op->remap.prev) {
-		prev_vma = panthor_vm_op_ctx_get_vma(op_ctx);
-		if (drm_WARN_ON(&vm->ptdev->base, !prev_vma))
-			return -EINVAL;
-		prev_vma->flags = unmap_vma->flags;
-		prev_vma->evicted = unmap_vma->evicted;
-	}
-
-	if (op->remap.next) {
-		next_vma = panthor_vm_op_ctx_get_vma(op_ctx);
-		if (drm_WARN_ON(&vm->ptdev->base, !next_vma))
-			return -EINVAL;
-		next_vma->flags = unmap_vma->flags;
-		next_vma->evicted = unmap_vma->evicted;
-	}
 
 	drm_gpuva_remap(prev_vma ? &prev_vma->base : NULL,
 			next_vma ? &next_vma->base : NULL, &op->remap);
