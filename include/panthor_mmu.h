@@ -147,6 +147,7 @@ int panthor_vm_validate(struct panthor_vm *vm);
 struct drm_gem_object *panthor_vm_root_gem(struct panthor_vm *vm);
 struct io_pgtable_ops *panthor_vm_pgtbl_ops(struct panthor_vm *vm);
 
+bool panthor_vm_bo_is_mapped_locked(struct drm_gpuvm_bo *vm_bo);
 void panthor_vm_update_bo_reclaim_lru_locked(struct panthor_gem_object *bo);
 int panthor_vm_evict_bo_mappings_locked(struct panthor_gem_object *bo);
 unsigned long

@@ -57,8 +57,9 @@ static bool is_gpu_mapped_state(enum panthor_gem_reclaim_state state)
 }
 
 /*
- * A BO counts as GPU-mapped through the vm_bos that are not evicted: an
- * evicted mapping has no page-table entries left to tear down.
+ * A BO counts as GPU-mapped through the vm_bos that still have page-table
+ * entries: an evicted mapping has none left to tear down (but a range
+ * bound into an evicted vm_bo is live).
  */
 static bool is_gpu_mapped(struct panthor_gem_object *bo,
 			  enum panthor_gem_reclaim_state *state)
@@ -67,7 +68,7 @@ static bool is_gpu_mapped(struct panthor_gem_object *bo,
 	struct drm_gpuvm_bo *vm_bo;
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
-		if (vm_bo->evicted)
+		if (!panthor_vm_bo_is_mapped_locked(vm_bo))
 			continue;
 
 		if (!vm) {
@@ -638,11 +639,12 @@ static vm_fault_t blocking_page_setup(struct vm_fault *vmf, struct panthor_gem_o
 	if (!err)
 		err = panthor_gem_prep_for_cpu_map_locked(bo);
 
+	/* Even on failure: the pages may have come back without the sg table. */
+	panthor_gem_update_reclaim_state(bo);
+
 	if (err) {
 		ret = mmap_lock_held ? VM_FAULT_SIGBUS : VM_FAULT_RETRY;
 	} else {
-		panthor_gem_update_reclaim_state(bo);
-
 		if (mmap_lock_held)
 			ret = insert_page(vmf, bo->backing.pages[page_offset]);
 		else
@@ -789,6 +791,11 @@ panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
 		kfree(bo);
 		return ERR_PTR(ret);
 	}
+
+#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
+	/* Before 6.18 the core only does this for DRIVER_GEM_GPUVA drivers. */
+	drm_gem_gpuva_init(&bo->base);
+#endif
 
 	/*
 	 * Pages are kept around for long periods: keep them out of the
@@ -948,20 +955,19 @@ static void unlock_vm_resvs(struct panthor_gem_object *bo, struct drm_gpuvm_bo *
 	}
 }
 
-/**
- * panthor_gem_try_evict() - evict a BO, if it can be done without waiting
- * on any lock.
- * @obj: the BO; drm_gem_lru_scan() holds its resv.
- * @ticket: unused (every lock here is trylocked).
- *
+/*
  * Reclaim can be entered with almost any lock held and the paths that take
  * the BO's locks nest them differently (VM resv -> BO resv -> gpuva lock
  * when binding, BO resv -> gpuva lock -> VM resv here), so this only ever
  * trylocks and gives up on contention; the BO then counts as remaining.
  *
- * Return: true if the BO was evicted (it has then left every LRU).
+ * @ceiling is the hardest state the calling scan may reclaim: the scan
+ * picks a BO from its LRU and only then gets its resv, and meanwhile the
+ * BO may have moved to a harder LRU (a bind made it GPU-mapped), which a
+ * scan of the unused LRU (run for callers that can't block) must not
+ * reclaim: it would wait for the GPU.
  */
-bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+static bool try_evict(struct drm_gem_object *obj, enum panthor_gem_reclaim_state ceiling)
 {
 	struct panthor_gem_object *bo = to_panthor_bo(obj);
 	struct drm_gpuvm_bo *vm_bo, *last_locked = NULL;
@@ -1001,7 +1007,7 @@ bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ti
 	 * another scan may have evicted the BO already (old == new then).
 	 */
 	panthor_gem_update_reclaim_state_locked(bo, &old_state);
-	if (old_state < bo->reclaim_state ||
+	if (old_state < bo->reclaim_state || bo->reclaim_state > ceiling ||
 	    bo->reclaim_state == PANTHOR_GEM_UNRECLAIMABLE) {
 		ret = -EAGAIN;
 		goto out_unlock;
@@ -1034,6 +1040,38 @@ out_unlock:
 }
 
 /**
+ * panthor_gem_try_evict() - evict a BO from any LRU, if it can be done
+ * without waiting on any lock.
+ * @obj: the BO; drm_gem_lru_scan() holds its resv.
+ * @ticket: unused (every lock here is trylocked).
+ *
+ * The shrink callback of the GPU-mapped LRUs, scanned only for callers
+ * that may block: GPU-mapped BOs wait at most 10 jiffies for the GPU.
+ *
+ * Return: true if the BO was evicted (it has then left every LRU).
+ */
+bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+{
+	return try_evict(obj, PANTHOR_GEM_GPU_MAPPED_SHARED);
+}
+
+static bool try_evict_unused(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+{
+	return try_evict(obj, PANTHOR_GEM_UNUSED);
+}
+
+static bool try_evict_mmapped(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+{
+	return try_evict(obj, PANTHOR_GEM_MMAPPED);
+}
+
+/* What is left of the scan target, as the LRU scans take it (unsigned int). */
+static unsigned int scan_budget(struct shrink_control *sc, unsigned long freed)
+{
+	return min_t(unsigned long, sc->nr_to_scan - freed, UINT_MAX);
+}
+
+/**
  * panthor_gem_shrinker_scan() - evict up to sc->nr_to_scan pages.
  * @shrinker: the shrinker.
  * @sc: the reclaim context.
@@ -1055,23 +1093,23 @@ unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
 	if (!can_swap())
 		goto out;
 
-	freed += drm_gem_lru_scan(&ptdev->reclaim.unused, sc->nr_to_scan - freed,
-				  &remaining, panthor_gem_try_evict, NULL);
+	freed += drm_gem_lru_scan(&ptdev->reclaim.unused, scan_budget(sc, freed),
+				  &remaining, try_evict_unused, NULL);
 	if (freed >= sc->nr_to_scan)
 		goto out;
 
-	freed += drm_gem_lru_scan(&ptdev->reclaim.mmapped, sc->nr_to_scan - freed,
-				  &remaining, panthor_gem_try_evict, NULL);
+	freed += drm_gem_lru_scan(&ptdev->reclaim.mmapped, scan_budget(sc, freed),
+				  &remaining, try_evict_mmapped, NULL);
 	if (freed >= sc->nr_to_scan || !can_block(sc))
 		goto out;
 
-	freed += panthor_mmu_reclaim_priv_bos(ptdev, sc->nr_to_scan - freed,
+	freed += panthor_mmu_reclaim_priv_bos(ptdev, scan_budget(sc, freed),
 					      &remaining, panthor_gem_try_evict);
 	if (freed >= sc->nr_to_scan)
 		goto out;
 
 	freed += drm_gem_lru_scan(&ptdev->reclaim.gpu_mapped_shared,
-				  sc->nr_to_scan - freed, &remaining,
+				  scan_budget(sc, freed), &remaining,
 				  panthor_gem_try_evict, NULL);
 
 out:

@@ -237,10 +237,13 @@ static void panthor_vm_unmap_pages(struct panthor_vm *vm, u64 iova, u64 size)
 		unmapped = ops->unmap_pages(ops, iova + done, SZ_4K,
 					    (size - done) >> PAGE_SHIFT, NULL);
 		if (!unmapped) {
-			/* io-pgtable has complained already. */
-			drm_err(&vm->ptdev->base, "failed to unmap [%#llx, %#llx)\n",
-				iova + done, iova + size);
-			return;
+			/*
+			 * A hole: io-pgtable has complained already. Step over
+			 * it rather than stop, so no entry after it is left
+			 * pointing at pages about to be freed.
+			 */
+			drm_err(&vm->ptdev->base, "nothing mapped at %#llx\n", iova + done);
+			unmapped = SZ_4K;
 		}
 
 		done += unmapped;
@@ -807,12 +810,42 @@ int panthor_vm_unmap_range(struct panthor_vm *vm, u64 va, u64 size)
 }
 
 /**
+ * panthor_vm_bo_is_mapped_locked() - does a vm_bo still have page-table
+ * entries?
+ * @vm_bo: the vm_bo; its BO's resv and gpuva lock must be held.
+ *
+ * An evicted vm_bo has none, except for ranges bound since its eviction:
+ * those are mapped live (the bind pins the BO) until the next eviction or
+ * the validation that restores the others.
+ *
+ * Return: true if some range of @vm_bo is mapped.
+ */
+bool panthor_vm_bo_is_mapped_locked(struct drm_gpuvm_bo *vm_bo)
+{
+	struct panthor_gem_object *bo = to_panthor_bo(vm_bo->obj);
+	struct drm_gpuva *va;
+
+	dma_resv_assert_held(bo->base.resv);
+	lockdep_assert_held(panthor_gem_gpuva_lock(bo));
+
+	if (!vm_bo->evicted)
+		return true;
+
+	drm_gpuvm_bo_for_each_va(va, vm_bo) {
+		if (!to_panthor_vma(va)->evicted)
+			return true;
+	}
+
+	return false;
+}
+
+/**
  * panthor_vm_update_bo_reclaim_lru_locked() - put a private GPU-mapped BO
  * at the tail of its VM's LRU, and the VM on the device VM list.
  * @bo: the BO; its resv, its gpuva lock and the reclaim lock must be held.
  *
- * Evicted vm_bos are skipped: a BO mapped in two VMs and restored in one
- * is private to that one.
+ * vm_bos without mappings left are skipped: a BO mapped in two VMs and
+ * restored in one is private to that one.
  */
 void panthor_vm_update_bo_reclaim_lru_locked(struct panthor_gem_object *bo)
 {
@@ -825,7 +858,7 @@ void panthor_vm_update_bo_reclaim_lru_locked(struct panthor_gem_object *bo)
 	lockdep_assert_held(&ptdev->reclaim.lock);
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
-		if (vm_bo->evicted)
+		if (!panthor_vm_bo_is_mapped_locked(vm_bo))
 			continue;
 
 		/* A private BO has exactly one live mapping VM. */
@@ -1005,14 +1038,15 @@ static int panthor_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *e
 	dma_resv_assert_held(bo->base.resv);
 
 	ret = panthor_gem_swapin_locked(bo);
-	if (ret)
-		return ret;
-
-	ret = panthor_vm_restore_vmas(vm_bo);
+	if (!ret)
+		ret = panthor_vm_restore_vmas(vm_bo);
 	if (!ret)
 		drm_gpuvm_bo_evict(vm_bo, false);
 
-	/* Swapped in even if a restore failed: the BO is reclaimable again. */
+	/*
+	 * Whatever failed, the pages may be back (a failed sg table keeps
+	 * them): the BO must not stay parked as unreclaimable.
+	 */
 	mutex_lock(panthor_gem_gpuva_lock(bo));
 	panthor_gem_update_reclaim_state_locked(bo, NULL);
 	mutex_unlock(panthor_gem_gpuva_lock(bo));
@@ -1184,8 +1218,13 @@ int panthor_vm_active(struct panthor_vm *vm)
 	if (atomic_inc_return(&vm->active_cnt) > 1)
 		return 0;
 
+	/*
+	 * A VM on some list may be mid-scan, its LRU count lowered by the
+	 * BOs the scan holds aside: it moves all the same, or the scan would
+	 * put it back at the head.
+	 */
 	mutex_lock(&ptdev->reclaim.lock);
-	if (vm->reclaim.lru.count)
+	if (vm->reclaim.lru.count || !list_empty(&vm->reclaim.lru_node))
 		list_move_tail(&vm->reclaim.lru_node, &ptdev->reclaim.vms);
 	mutex_unlock(&ptdev->reclaim.lock);
 

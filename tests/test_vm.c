@@ -476,6 +476,11 @@ static void test_bind_into_evicted_vm_bo(void **state)
 	n = vmas_of(bo, vm, &evicted);
 	assert_int_equal(n, 2);
 	assert_int_equal(evicted, 1);
+	/* Live PTEs: GPU-mapped, counted, and only reclaimed by callers that can wait. */
+	assert_true(vm_bo_of(bo, vm)->evicted);
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
+	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, PAGES);
+	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), SHRINK_EMPTY);
 	assert_invariants(&c);
 
 	assert_int_equal(evict_all(&c), PAGES);
@@ -571,6 +576,69 @@ static void test_priv_scan_race_keeps_vm_listed(void **state)
 	assert_null(sw_bo_obj(bo2)->backing.pages);
 	assert_ptr_equal(sw_bo_obj(bo1)->base.lru, &pvm(vm)->reclaim.lru);
 	assert_false(list_empty(&pvm(vm)->reclaim.lru_node));
+	assert_invariants(&c);
+}
+
+/*
+ * 3b.2: a VM activated while a scan holds its BOs aside (its LRU count
+ * is 0 for that moment) still moves to the tail; the scan leaves it there.
+ */
+static bool activating_shrink(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
+{
+	if (!race_calls++)
+		assert_int_equal(panthor_vm_active(pvm(race_vm)), 0);
+	return false;
+}
+
+static void test_activation_during_scan_moves_vm_to_tail(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
+	struct sw_bo *bo_a = sw_bo_create_private(c.f, a, SIZE, 0);
+	struct sw_bo *bo_b = sw_bo_create_private(c.f, b, SIZE, 0);
+	struct list_head *vms = &c.ptdev->reclaim.vms;
+	unsigned long remaining = 0;
+
+	assert_int_equal(sw_vm_bind(a, bo_a, 0, SIZE, VA0, 0), 0);
+	assert_int_equal(sw_vm_bind(b, bo_b, 0, SIZE, VA0, 0), 0);
+	assert_ptr_equal(vms->next, &pvm(b)->reclaim.lru_node);
+
+	race_vm = b;
+	race_calls = 0;
+	assert_int_equal(panthor_mmu_reclaim_priv_bos(c.ptdev, 1000, &remaining,
+						      activating_shrink), 0);
+	panthor_vm_idle(pvm(b));
+	assert_int_equal(race_calls, 2);
+	assert_ptr_equal(vms->next, &pvm(a)->reclaim.lru_node);
+	assert_ptr_equal(vms->prev, &pvm(b)->reclaim.lru_node);
+	assert_invariants(&c);
+}
+
+/*
+ * A validate whose swap-in gets the pages but not the sg table keeps the
+ * pages: the BO must be reclaimable again, not parked as unreclaimable
+ * until its VM happens to validate successfully.
+ */
+static void test_validate_sgt_failure_keeps_bo_reclaimable(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "vm");
+	struct sw_vm *vm = sw_vm_create(c.f);
+	struct sw_bo *bo = sw_bo_create_private(c.f, vm, SIZE, 0);
+	struct panthor_gem_object *obj = sw_bo_obj(bo);
+
+	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
+	gpu_write_pattern(vm, VA0, SIZE, 17);
+	assert_int_equal(evict_all(&c), PAGES);
+
+	sw_fault_fail_site("drm_prime_pages_to_sg", 1);
+	assert_int_equal(sw_vm_validate(vm), -ENOMEM);
+	assert_int_equal(sw_fault_injected(SW_FAULT_KMALLOC), 1);
+	assert_non_null(obj->backing.pages);
+	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_UNUSED);
+	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), PAGES);
+	assert_invariants(&c);
+
+	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 17), 0);
 	assert_invariants(&c);
 }
 
@@ -751,6 +819,8 @@ int main(void)
 		SW_TEST(test_bind_into_evicted_vm_bo),
 		SW_TEST(test_vm_lru_order),
 		SW_TEST(test_priv_scan_race_keeps_vm_listed),
+		SW_TEST(test_activation_during_scan_moves_vm_to_tail),
+		SW_TEST(test_validate_sgt_failure_keeps_bo_reclaimable),
 		SW_TEST(test_bind_rejects_bad_requests),
 		SW_TEST(test_vm_destroy_releases_bos),
 		SW_TEST(test_bind_allocation_failures),

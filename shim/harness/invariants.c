@@ -49,7 +49,13 @@ static struct panthor_vm *live_vm(struct panthor_gem_object *bo, int *nr_vms)
 
 	*nr_vms = 0;
 	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
-		if (vm_bo->evicted)
+		struct drm_gpuva *va;
+		bool live = !vm_bo->evicted;
+
+		/* A range bound into an evicted vm_bo is live. */
+		drm_gpuvm_bo_for_each_va(va, vm_bo)
+			live |= !to_panthor_vma(va)->evicted;
+		if (!live)
 			continue;
 		if (!vm || vm != to_panthor_vm(vm_bo->vm))
 			(*nr_vms)++;
@@ -159,6 +165,12 @@ int sw_check_invariants(struct sw_world *w)
 		}
 		if (pinned && !bo->backing.pages) {
 			fprintf(stderr, "invariant: pinned BO %p has no pages\n", bo);
+			bad++;
+		}
+		if (!pinned && bo->backing.pages &&
+		    bo->reclaim_state == PANTHOR_GEM_UNRECLAIMABLE) {
+			fprintf(stderr, "invariant: BO %p has pages, is not pinned, but is UNRECLAIMABLE\n",
+				bo);
 			bad++;
 		}
 		if ((pinned || !bo->backing.pages) &&
