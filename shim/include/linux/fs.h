@@ -25,6 +25,7 @@ struct address_space {
 	gfp_t			gfp_mask;
 	unsigned long		nrpages;
 	struct rw_semaphore	i_mmap_rwsem;
+	/* shim: a list of VMAs, not an interval tree: zapping walks all of them. */
 	struct list_head	i_mmap;
 };
 
