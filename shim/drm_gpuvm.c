@@ -1530,6 +1530,17 @@ static struct drm_gpuva_ops *gpuva_ops_new(void)
 	return ops;
 }
 
+/* The list a collecting walk built, or its error (the list then freed). */
+static struct drm_gpuva_ops *ops_collected(struct drm_gpuvm *gpuvm, struct drm_gpuva_ops *ops,
+					   int ret)
+{
+	if (ret) {
+		drm_gpuva_ops_free(gpuvm, ops);
+		return ERR_PTR(ret);
+	}
+	return ops;
+}
+
 /**
  * drm_gpuvm_sm_map_ops_create() - the steps of drm_gpuvm_sm_map() as a list
  * @gpuvm: the VM.
@@ -1545,18 +1556,11 @@ struct drm_gpuva_ops *drm_gpuvm_sm_map_ops_create(struct drm_gpuvm *gpuvm,
 {
 	struct drm_gpuva_ops *ops = gpuva_ops_new();
 	struct ops_collect args = { .vm = gpuvm, .ops = ops };
-	int ret;
 
 	if (unlikely(!ops))
 		return ERR_PTR(-ENOMEM);
 
-	ret = __drm_gpuvm_sm_map(gpuvm, &ops_collect_ops, &args, req);
-	if (ret) {
-		drm_gpuva_ops_free(gpuvm, ops);
-		return ERR_PTR(ret);
-	}
-
-	return ops;
+	return ops_collected(gpuvm, ops, __drm_gpuvm_sm_map(gpuvm, &ops_collect_ops, &args, req));
 }
 EXPORT_SYMBOL_GPL(drm_gpuvm_sm_map_ops_create);
 
@@ -1573,18 +1577,12 @@ struct drm_gpuva_ops *drm_gpuvm_sm_unmap_ops_create(struct drm_gpuvm *gpuvm,
 {
 	struct drm_gpuva_ops *ops = gpuva_ops_new();
 	struct ops_collect args = { .vm = gpuvm, .ops = ops };
-	int ret;
 
 	if (unlikely(!ops))
 		return ERR_PTR(-ENOMEM);
 
-	ret = __drm_gpuvm_sm_unmap(gpuvm, &ops_collect_ops, &args, req_addr, req_range);
-	if (ret) {
-		drm_gpuva_ops_free(gpuvm, ops);
-		return ERR_PTR(ret);
-	}
-
-	return ops;
+	return ops_collected(gpuvm, ops, __drm_gpuvm_sm_unmap(gpuvm, &ops_collect_ops, &args,
+							      req_addr, req_range));
 }
 EXPORT_SYMBOL_GPL(drm_gpuvm_sm_unmap_ops_create);
 
