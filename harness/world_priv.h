@@ -83,12 +83,12 @@ struct sw_vm {
 	struct panthor_vm *vm;
 };
 
-/* shim/harness/vm.c: the world's GPU and VMs. */
+/* harness/vm.c: the world's GPU and VMs. */
 int sw_world_gpu_init(struct sw_world *w);
 void sw_world_gpu_fini(struct sw_world *w);
 void sw_world_vms_fini(struct sw_world *w);
 
-/* shim/harness/world.c */
+/* harness/world.c */
 int sw_bo_create_in(struct sw_file *f, struct panthor_vm *exclusive_vm, size_t size,
 		    unsigned int flags, struct sw_bo **out);
 
