@@ -10,9 +10,7 @@
  *           the CPU mappings are zapped too; a VM LRU, where the GPU
  *           mappings are torn down too);
  * and prints ns per BO for each. Figures, not pass/fail: run it on a quiet
- * machine with the release preset. The shim's own costs are in the figures:
- * the mmapped case grows with N because the shim keeps a mapping's VMAs on
- * a list where the kernel has an interval tree.
+ * machine with the release preset. The shim's own costs are in the figures.
  *
  * Usage: sw_lru_bench [N]   (default 4096)
  */

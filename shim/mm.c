@@ -2,7 +2,8 @@
 /*
  * Process address spaces for CPU mappings of GEM objects: VMAs with a PTE
  * array, PFN insertion from fault handlers, and unmap_mapping_range() that
- * zaps every VMA of a mapping over a range of file offsets.
+ * zaps the VMAs of a mapping overlapping a range of file offsets, found in
+ * the mapping's i_mmap interval tree.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -75,7 +76,7 @@ struct vm_area_struct *vma_alloc_shim(struct mm_struct *mm, unsigned long len)
 					   __ATOMIC_RELAXED);
 	vma->vm_end = vma->vm_start + len;
 	INIT_LIST_HEAD(&vma->shim_mm_node);
-	INIT_LIST_HEAD(&vma->shim_i_mmap_node);
+	RB_CLEAR_NODE(&vma->shared.rb);
 	__atomic_add_fetch(&vma_live, 1, __ATOMIC_RELAXED);
 	return vma;
 }
@@ -91,7 +92,7 @@ void vma_link_shim(struct vm_area_struct *vma, struct address_space *mapping)
 	list_add_tail(&vma->shim_mm_node, &vma->vm_mm->mmap_list);
 	if (mapping) {
 		down_write(&mapping->i_mmap_rwsem);
-		list_add_tail(&vma->shim_i_mmap_node, &mapping->i_mmap);
+		vma_interval_tree_insert(vma, &mapping->i_mmap);
 		up_write(&mapping->i_mmap_rwsem);
 	}
 }
@@ -106,7 +107,7 @@ void vma_unlink_free_shim(struct vm_area_struct *vma, struct address_space *mapp
 	mmap_assert_locked(vma->vm_mm);
 	if (mapping) {
 		down_write(&mapping->i_mmap_rwsem);
-		list_del_init(&vma->shim_i_mmap_node);
+		vma_interval_tree_remove(vma, &mapping->i_mmap);
 		up_write(&mapping->i_mmap_rwsem);
 	}
 	list_del_init(&vma->shim_mm_node);
@@ -166,19 +167,25 @@ void unmap_mapping_range(struct address_space *mapping, loff_t const holebegin,
 			 loff_t const holelen, int even_cows)
 {
 	pgoff_t first = holebegin >> PAGE_SHIFT;
-	pgoff_t last = holelen ? first + ((holelen + PAGE_SIZE - 1) >> PAGE_SHIFT) : ~0UL;
+	pgoff_t last = ULONG_MAX;
 	struct vm_area_struct *vma;
 
-	down_read(&mapping->i_mmap_rwsem);
-	list_for_each_entry(vma, &mapping->i_mmap, shim_i_mmap_node) {
-		pgoff_t vstart = vma->vm_pgoff;
-		pgoff_t vend = vstart + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
-		pgoff_t s = max(first, vstart), e = min(last, vend), i;
+	if (holelen) {
+		pgoff_t pages = (holelen + PAGE_SIZE - 1) >> PAGE_SHIFT;
 
-		if (s >= e)
-			continue;
+		/* A range reaching past the largest offset means "to the end". */
+		if (first + pages - 1 >= first)
+			last = first + pages - 1;
+	}
+
+	down_read(&mapping->i_mmap_rwsem);
+	vma_interval_tree_foreach(vma, &mapping->i_mmap, first, last) {
+		pgoff_t vstart = vma->vm_pgoff;
+		pgoff_t s = max(first, vstart);
+		pgoff_t e = min(last, vstart + vma_pages(vma) - 1), i;
+
 		spin_lock(&vma->vm_mm->page_table_lock);
-		for (i = s; i < e; i++)
+		for (i = s; i <= e; i++)
 			vma->shim_ptes[i - vstart] = 0;
 		spin_unlock(&vma->vm_mm->page_table_lock);
 	}

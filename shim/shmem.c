@@ -25,7 +25,7 @@ static void mapping_init(struct address_space *m)
 {
 	spin_lock_init(&m->i_pages_lock);
 	init_rwsem(&m->i_mmap_rwsem);
-	INIT_LIST_HEAD(&m->i_mmap);
+	m->i_mmap = RB_ROOT_CACHED;
 	m->gfp_mask = GFP_HIGHUSER_MOVABLE;
 	m->slots = NULL;
 	m->nr_slots = 0;
@@ -60,7 +60,7 @@ struct inode *alloc_anon_inode_shim(void)
  */
 void free_anon_inode_shim(struct inode *inode)
 {
-	WARN(!list_empty(&inode->i_data.i_mmap), "anon inode freed with VMAs mapped\n");
+	WARN(!RB_EMPTY_ROOT(&inode->i_data.i_mmap.rb_root), "anon inode freed with VMAs mapped\n");
 	rwsem_destroy_shim(&inode->i_data.i_mmap_rwsem);
 	kfree(inode);
 }

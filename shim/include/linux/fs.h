@@ -13,6 +13,7 @@
 #include <linux/rwsem.h>
 #include <linux/atomic.h>
 #include <linux/err.h>
+#include <linux/rbtree.h>
 
 struct page;
 struct shmem_slot;
@@ -25,8 +26,8 @@ struct address_space {
 	gfp_t			gfp_mask;
 	unsigned long		nrpages;
 	struct rw_semaphore	i_mmap_rwsem;
-	/* shim: a list of VMAs, not an interval tree: zapping walks all of them. */
-	struct list_head	i_mmap;
+	/* The VMAs mapping this file: an interval tree over their page offsets. */
+	struct rb_root_cached	i_mmap;
 };
 
 struct inode {

@@ -129,6 +129,24 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 vm_fault_t vmf_insert_page(struct vm_area_struct *vma, unsigned long addr,
 			   struct page *page);
 
+/* The i_mmap interval tree: VMAs keyed by [vm_pgoff, vm_pgoff + pages - 1]. */
+void vma_interval_tree_insert(struct vm_area_struct *node, struct rb_root_cached *root);
+void vma_interval_tree_remove(struct vm_area_struct *node, struct rb_root_cached *root);
+struct vm_area_struct *vma_interval_tree_iter_first(struct rb_root_cached *root,
+						    unsigned long start, unsigned long last);
+struct vm_area_struct *vma_interval_tree_iter_next(struct vm_area_struct *node,
+						   unsigned long start, unsigned long last);
+
+/* Every VMA of @root overlapping page offsets [@start, @last], in vm_pgoff order. */
+#define vma_interval_tree_foreach(vma, root, start, last)			\
+	for (vma = vma_interval_tree_iter_first(root, start, last);		\
+	     vma; vma = vma_interval_tree_iter_next(vma, start, last))
+
+static inline unsigned long vma_pages(const struct vm_area_struct *vma)
+{
+	return (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
 struct address_space;
 void unmap_mapping_range(struct address_space *mapping, loff_t const holebegin,
 			 loff_t const holelen, int even_cows);

@@ -12,6 +12,7 @@
 #include <linux/atomic.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/rbtree.h>
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
@@ -60,7 +61,11 @@ struct vm_area_struct {
 	/* shim: one pfn per page (0: not present), under page_table_lock. */
 	unsigned long		*shim_ptes;
 	struct list_head	shim_mm_node;
-	struct list_head	shim_i_mmap_node;
+	/* Link in the file mapping's i_mmap interval tree, keyed by vm_pgoff. */
+	struct {
+		struct rb_node rb;
+		unsigned long rb_subtree_last;
+	} shared;
 };
 
 #endif
