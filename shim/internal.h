@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <linux/mm_types.h>
+#include <shrinkwrap/fault.h>
 
 /* vmscan.c: direct reclaim for an allocation that found no free page. */
 unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages);
@@ -14,6 +15,20 @@ long swap_alloc_slot_shim(void);
 void swap_free_slot_shim(long slot);
 void swap_write_shim(long slot, const void *src);
 void swap_read_shim(long slot, void *dst);
+
+struct alloc_tag;
+
+/* fault.c: does this allocation fail (the allocator returns NULL)? */
+bool sw_fault_should_fail(enum sw_fault_kind kind, const struct alloc_tag *site);
+
+/*
+ * fault.c: does the kernel operation @name fail? It then returns @err (or
+ * the NULL/ERR_PTR/VM_FAULT_* the kernel returns for that errno).
+ */
+bool sw_fault_op_fails(const char *name, int err);
+
+/* slab.c: the allocation site being tagged (fault injection names it). */
+struct alloc_tag *alloc_tag_current_shim(void);
 
 /* mm.c: count of live VMAs (teardown checks). */
 long vma_live_shim(void);

@@ -16,6 +16,8 @@
 #include <shrinkwrap/fault.h>
 #include <shrinkwrap/report.h>
 
+#include "internal.h"
+
 #define SLAB_MAGIC	0x5ab1f00du
 #define SLAB_FREED	0xdeadf00du
 
@@ -77,6 +79,16 @@ void alloc_tag_restore(struct alloc_tag *old)
 static struct alloc_tag *current_tag(void)
 {
 	return cur_tag ? cur_tag : &untagged;
+}
+
+/**
+ * alloc_tag_current_shim() - the call site allocations are tagged with.
+ *
+ * Return: the site of the alloc_hooks() being run, or an "(untagged)" tag.
+ */
+struct alloc_tag *alloc_tag_current_shim(void)
+{
+	return current_tag();
 }
 
 static size_t hdr_room(unsigned int align)
