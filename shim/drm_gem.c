@@ -14,6 +14,8 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
+
+#include "internal.h"
 #include <linux/iosys-map.h>
 
 /**
@@ -152,19 +154,25 @@ void drm_vma_offset_manager_init(struct drm_vma_offset_manager *mgr,
  * @node: the node; nothing is done if it already has an offset.
  * @pages: size in pages.
  *
- * Return: 0.
+ * Return: 0, or -ENOSPC when the offset space is exhausted.
  */
 int drm_vma_offset_add(struct drm_vma_offset_manager *mgr,
 		       struct drm_vma_offset_node *node, unsigned long pages)
 {
+	int ret = 0;
+
 	spin_lock(&mgr->lock);
 	if (!node->start) {
-		node->start = mgr->next;
-		node->pages = pages;
-		mgr->next += pages;
+		if (sw_fault_op_fails("drm_vma_offset_add", -ENOSPC)) {
+			ret = -ENOSPC;
+		} else {
+			node->start = mgr->next;
+			node->pages = pages;
+			mgr->next += pages;
+		}
 	}
 	spin_unlock(&mgr->lock);
-	return 0;
+	return ret;
 }
 
 /**
@@ -531,12 +539,17 @@ void drm_dev_fini_shim(struct drm_device *dev)
  * @name: lockdep name.
  * @key: lockdep class key.
  *
- * Return: 0 (the kernel version can fail with -ENOMEM).
+ * Return: 0, or -ENOMEM when the release action can't be added (the
+ * mutex is then destroyed again, as drmm_add_action_or_reset() does).
  */
 int __drmm_mutex_init_shim(struct drm_device *dev, struct mutex *lock,
 			   const char *name, struct lock_class_key *key)
 {
 	__mutex_init(lock, name, key);
+	if (sw_fault_op_fails("drmm_add_action_or_reset", -ENOMEM)) {
+		mutex_destroy(lock);
+		return -ENOMEM;
+	}
 	return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <linux/spinlock.h>
 #include <linux/io-pgtable.h>
 
+#include "internal.h"
+
 #define LPAE_LEVELS		4
 #define LPAE_BITS_PER_LEVEL	9
 #define LPAE_GRANULE_SHIFT	12
@@ -373,6 +375,9 @@ static int lpae_map_pages(struct io_pgtable_ops *ops, unsigned long iova, phys_a
 			break;
 
 		spin_unlock(&d->lock);
+		/* shim: fails as if the table allocator had (with panthor's it can't). */
+		if (sw_fault_op_fails("io_pgtable map: table allocation", -ENOMEM))
+			return -ENOMEM;
 		spare.va = lpae_alloc_table(cfg, d->iop.cookie, LPAE_GRANULE, gfp, &spare.addr);
 		if (!spare.va)
 			return -ENOMEM;

@@ -122,7 +122,8 @@ void vma_unlink_free_shim(struct vm_area_struct *vma, struct address_space *mapp
  * @addr: user address inside @vma.
  * @pfn: page frame.
  *
- * Return: VM_FAULT_NOPAGE, or VM_FAULT_SIGBUS for an address outside @vma.
+ * Return: VM_FAULT_NOPAGE, VM_FAULT_SIGBUS for an address outside @vma, or
+ * VM_FAULT_OOM when no page table can be allocated for the PTE.
  */
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 			  unsigned long pfn)
@@ -134,6 +135,8 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 		return VM_FAULT_SIGBUS;
 	if (WARN_ON(!pfn_valid(pfn)))
 		return VM_FAULT_SIGBUS;
+	if (sw_fault_op_fails("vmf_insert_pfn: page table", -ENOMEM))
+		return VM_FAULT_OOM;
 	idx = (addr - vma->vm_start) >> PAGE_SHIFT;
 	spin_lock(&vma->vm_mm->page_table_lock);
 	vma->shim_ptes[idx] = pfn;

@@ -421,6 +421,8 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
 	char *addr;
 
 	might_sleep();
+	if (sw_fault_op_fails("vmap", -ENOMEM))
+		return NULL;
 	va = malloc(sizeof(*va));
 	if (!va)
 		return NULL;

@@ -10,6 +10,8 @@
 #include <linux/slab.h>
 #include <shrinkwrap/world.h>
 
+#include "internal.h"
+
 static unsigned long dma_syncs;
 
 /**
@@ -102,7 +104,7 @@ static bool sgt_pages_alive(struct sg_table *sgt)
  * @dir: direction.
  * @attrs: DMA attributes.
  *
- * Return: 0, or -EINVAL if it is already mapped.
+ * Return: 0, -EINVAL if it is already mapped, or -ENOMEM (no IOVA space).
  */
 int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 		    enum dma_data_direction dir, unsigned long attrs)
@@ -112,6 +114,8 @@ int dma_map_sgtable(struct device *dev, struct sg_table *sgt,
 
 	if (WARN(sgt->shim_mapped, "dma_map_sgtable() of a mapped table\n"))
 		return -EINVAL;
+	if (sw_fault_op_fails("dma_map_sgtable", -ENOMEM))
+		return -ENOMEM;
 	for_each_sgtable_sg(sgt, sg, i) {
 		sg->dma_address = ((dma_addr_t)page_to_pfn(sg->page) << PAGE_SHIFT) + sg->offset;
 		sg->dma_length = sg->length;

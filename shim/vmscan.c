@@ -45,6 +45,11 @@ struct shrinker *shrinker_alloc(unsigned int flags, const char *fmt, ...)
 	va_start(ap, fmt);
 	shrinker->name = kvasprintf(GFP_KERNEL, fmt, ap);
 	va_end(ap);
+	if (!shrinker->name) {
+		kfree(shrinker->nr_deferred);
+		kfree(shrinker);
+		return NULL;
+	}
 	shrinker->flags = flags | SHRINKER_ALLOCATED;
 	shrinker->seeks = DEFAULT_SEEKS;
 	INIT_LIST_HEAD(&shrinker->list);

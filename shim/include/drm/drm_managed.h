@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Managed resources tied to a drm_device.
- * shim: drmm_mutex_init() initialises at once and destroys at drm_dev_fini_shim().
+ * shim: drmm_mutex_init() never destroys the mutex at device release.
  */
 #ifndef _DRM_MANAGED_H_
 #define _DRM_MANAGED_H_
