@@ -54,12 +54,12 @@ static struct panthor_vm *live_vm(struct panthor_gem_object *bo, int *nr_vms)
 
 		/* A range bound into an evicted vm_bo is live. */
 		drm_gpuvm_bo_for_each_va(va, vm_bo)
-			live |= !to_panthor_vma(va)->evicted;
+			live |= !panthor_vma_is_evicted(va);
 		if (!live)
 			continue;
-		if (!vm || vm != to_panthor_vm(vm_bo->vm))
+		if (!vm || vm != panthor_vm_from_gpuvm(vm_bo->vm))
 			(*nr_vms)++;
-		vm = to_panthor_vm(vm_bo->vm);
+		vm = panthor_vm_from_gpuvm(vm_bo->vm);
 	}
 	return vm;
 }
@@ -70,16 +70,15 @@ static void check_mappings(struct panthor_gem_object *bo, int *bad)
 	struct drm_gpuvm_bo *vm_bo;
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, &bo->base) {
-		struct panthor_vm *vm = to_panthor_vm(vm_bo->vm);
+		struct panthor_vm *vm = panthor_vm_from_gpuvm(vm_bo->vm);
 		struct io_pgtable_ops *ops = panthor_vm_pgtbl_ops(vm);
 		struct drm_gpuva *va;
 
 		drm_gpuvm_bo_for_each_va(va, vm_bo) {
-			struct panthor_vma *vma = to_panthor_vma(va);
 			u64 npages = va->va.range >> PAGE_SHIFT;
 			u64 first = va->gem.offset >> PAGE_SHIFT;
 
-			if (vma->evicted) {
+			if (panthor_vma_is_evicted(va)) {
 				unsigned long live = io_pgtable_mapped_pages_shim(ops, va->va.addr,
 										 va->va.range);
 				if (live) {
@@ -122,7 +121,7 @@ int sw_check_invariants(struct sw_world *w)
 {
 	struct panthor_device *ptdev = sw_world_device(w);
 	struct panthor_gem_object *bo;
-	struct panthor_vm *vm;
+	struct list_head *node;
 	long gpu_mapped = 0;
 	int bad = 0;
 
@@ -133,8 +132,8 @@ int sw_check_invariants(struct sw_world *w)
 	lru_pages(&ptdev->reclaim.gpu_mapped_shared, &bad, "gpu_mapped_shared");
 	lru_pages(&ptdev->reclaim.unreclaimable, &bad, "unreclaimable");
 
-	list_for_each_entry(vm, &ptdev->reclaim.vms, reclaim.lru_node)
-		lru_pages(&vm->reclaim.lru, &bad, "VM");
+	list_for_each(node, &ptdev->reclaim.vms)
+		lru_pages(panthor_vm_reclaim_lru(panthor_vm_from_reclaim_node(node)), &bad, "VM");
 
 	list_for_each_entry(bo, &ptdev->gems.node, debugfs.node) {
 		struct drm_gem_lru *want = NULL;
@@ -197,11 +196,11 @@ int sw_check_invariants(struct sw_world *w)
 					bo, bo->reclaim_state, expect);
 				bad++;
 			} else if (expect == PANTHOR_GEM_GPU_MAPPED_PRIVATE &&
-				   (bo->base.lru != &vm->reclaim.lru ||
-				    list_empty(&vm->reclaim.lru_node))) {
+				   (bo->base.lru != panthor_vm_reclaim_lru(vm) ||
+				    !panthor_vm_on_reclaim_list(vm))) {
 				fprintf(stderr, "invariant: private BO %p on LRU %p, not its VM's %p, or the VM off the VM list (%d)\n",
-					bo, bo->base.lru, &vm->reclaim.lru,
-					list_empty(&vm->reclaim.lru_node));
+					bo, bo->base.lru, panthor_vm_reclaim_lru(vm),
+					!panthor_vm_on_reclaim_list(vm));
 				bad++;
 			}
 		}

@@ -20,7 +20,6 @@
 struct panthor_device;
 struct panthor_vm;
 struct sg_table;
-struct seq_file;
 struct drm_minor;
 
 /**
@@ -146,6 +145,7 @@ struct panthor_gem_object {
 
 #define to_panthor_bo(obj) container_of_const(obj, struct panthor_gem_object, base)
 
+#ifdef PANTHOR_GEM_HAS_GPUVA_LOCK
 /**
  * panthor_gem_gpuva_lock() - the lock protecting the BO's gpuva list.
  * @bo: the BO.
@@ -154,12 +154,15 @@ struct panthor_gem_object {
  */
 static inline struct mutex *panthor_gem_gpuva_lock(struct panthor_gem_object *bo)
 {
-#ifdef PANTHOR_GEM_HAS_GPUVA_LOCK
 	return &bo->base.gpuva.lock;
-#else
-	return &bo->gpuva_lock;
-#endif
 }
+#else
+/* Before 6.18 the lock is the driver's own (see panthor_compat.h). */
+static inline struct mutex *panthor_gem_gpuva_lock(struct panthor_gem_object *bo)
+{
+	return &bo->gpuva_lock;
+}
+#endif
 
 struct panthor_gem_object *
 panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
@@ -173,20 +176,14 @@ int panthor_gem_swapin_locked(struct panthor_gem_object *bo);
 
 void panthor_gem_update_reclaim_state_locked(struct panthor_gem_object *bo,
 					     enum panthor_gem_reclaim_state *old_state);
+void panthor_gem_update_reclaim_state(struct panthor_gem_object *bo);
 bool panthor_gem_try_evict(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket);
 
 int panthor_gem_shrinker_init(struct panthor_device *ptdev);
 void panthor_gem_shrinker_unplug(struct panthor_device *ptdev);
-unsigned long panthor_gem_shrinker_count(struct shrinker *shrinker,
-					 struct shrink_control *sc);
-unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
-					struct shrink_control *sc);
 
 #ifdef CONFIG_DEBUG_FS
 void panthor_gem_debugfs_init(struct drm_minor *minor);
-int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data);
-int panthor_gem_debugfs_shrink_get(void *data, u64 *val);
-int panthor_gem_debugfs_shrink_set(void *data, u64 val);
 #endif
 
 #endif

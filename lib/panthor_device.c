@@ -9,6 +9,26 @@
 #include "panthor_gem.h"
 #include "panthor_mmu.h"
 
+#ifdef CONFIG_DEBUG_FS
+/* The list of every BO that the debugfs gems file prints. */
+static int panthor_device_debugfs_init(struct panthor_device *ptdev)
+{
+	int ret;
+
+	ret = drmm_mutex_init(&ptdev->base, &ptdev->gems.lock);
+	if (ret)
+		return ret;
+
+	INIT_LIST_HEAD(&ptdev->gems.node);
+	return 0;
+}
+#else
+static inline int panthor_device_debugfs_init(struct panthor_device *ptdev)
+{
+	return 0;
+}
+#endif
+
 /**
  * panthor_device_init() - initialise the reclaim side of a device.
  * @ptdev: the device; ptdev->base must be initialised.
@@ -22,12 +42,9 @@ int panthor_device_init(struct panthor_device *ptdev)
 {
 	int ret;
 
-#ifdef CONFIG_DEBUG_FS
-	ret = drmm_mutex_init(&ptdev->base, &ptdev->gems.lock);
+	ret = panthor_device_debugfs_init(ptdev);
 	if (ret)
 		return ret;
-	INIT_LIST_HEAD(&ptdev->gems.node);
-#endif
 
 	ret = panthor_gem_shrinker_init(ptdev);
 	if (ret)

@@ -42,6 +42,74 @@ static struct panthor_device *bo_to_ptdev(struct panthor_gem_object *bo)
 	return to_panthor_device(bo->base.dev);
 }
 
+#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
+/*
+ * Before 6.18 the GEM core has no gpuva lock: the BO brings its own, tells
+ * the core's lockdep checks about it, and initialises the gpuva list the
+ * core only sets up for DRIVER_GEM_GPUVA drivers (drm_gem_object_init()
+ * leaves it alone otherwise, so this may run first).
+ */
+static void panthor_gem_gpuva_init(struct panthor_gem_object *bo)
+{
+	mutex_init(&bo->gpuva_lock);
+	drm_gem_gpuva_set_lock(&bo->base, &bo->gpuva_lock);
+	drm_gem_gpuva_init(&bo->base);
+}
+
+static void panthor_gem_gpuva_fini(struct panthor_gem_object *bo)
+{
+	mutex_destroy(&bo->gpuva_lock);
+}
+#else
+static inline void panthor_gem_gpuva_init(struct panthor_gem_object *bo) {}
+static inline void panthor_gem_gpuva_fini(struct panthor_gem_object *bo) {}
+#endif
+
+#ifdef CONFIG_DEBUG_FS
+static void panthor_gem_debugfs_bo_init(struct panthor_gem_object *bo)
+{
+	INIT_LIST_HEAD(&bo->debugfs.node);
+}
+
+/* Record the creator and list the BO in the gems file. */
+static void panthor_gem_debugfs_bo_add(struct panthor_gem_object *bo)
+{
+	struct panthor_device *ptdev = bo_to_ptdev(bo);
+
+	get_task_comm(bo->debugfs.creator.process_name, current);
+	bo->debugfs.creator.tgid = task_tgid_nr(current);
+	mutex_lock(&ptdev->gems.lock);
+	list_add_tail(&bo->debugfs.node, &ptdev->gems.node);
+	mutex_unlock(&ptdev->gems.lock);
+}
+
+/* Unlist a BO, if it was listed: creation may have failed before. */
+static void panthor_gem_debugfs_bo_rm(struct panthor_gem_object *bo)
+{
+	struct panthor_device *ptdev = bo_to_ptdev(bo);
+
+	if (list_empty(&bo->debugfs.node))
+		return;
+
+	mutex_lock(&ptdev->gems.lock);
+	list_del_init(&bo->debugfs.node);
+	mutex_unlock(&ptdev->gems.lock);
+}
+
+/* For reads of the shrink file. Racy, and fine: only debugfs reads it. */
+static void panthor_gem_debugfs_record_scan(struct panthor_device *ptdev,
+					    unsigned long freed)
+{
+	WRITE_ONCE(ptdev->reclaim.nr_pages_reclaimed_on_last_scan, freed);
+}
+#else
+static inline void panthor_gem_debugfs_bo_init(struct panthor_gem_object *bo) {}
+static inline void panthor_gem_debugfs_bo_add(struct panthor_gem_object *bo) {}
+static inline void panthor_gem_debugfs_bo_rm(struct panthor_gem_object *bo) {}
+static inline void panthor_gem_debugfs_record_scan(struct panthor_device *ptdev,
+						   unsigned long freed) {}
+#endif
+
 static bool should_map_wc(struct panthor_gem_object *bo)
 {
 	if (bo->flags & DRM_PANTHOR_BO_WB_MMAP)
@@ -165,9 +233,15 @@ void panthor_gem_update_reclaim_state_locked(struct panthor_gem_object *bo,
 	bo->reclaim_state = new;
 }
 
-/* Re-evaluate the state where only the resv is held: take the gpuva lock. */
-static void panthor_gem_update_reclaim_state(struct panthor_gem_object *bo)
+/**
+ * panthor_gem_update_reclaim_state() - panthor_gem_update_reclaim_state_locked()
+ * for callers that hold the resv only.
+ * @bo: the BO; its resv must be held. The gpuva lock is taken here.
+ */
+void panthor_gem_update_reclaim_state(struct panthor_gem_object *bo)
 {
+	dma_resv_assert_held(bo->base.resv);
+
 	mutex_lock(panthor_gem_gpuva_lock(bo));
 	panthor_gem_update_reclaim_state_locked(bo, NULL);
 	mutex_unlock(panthor_gem_gpuva_lock(bo));
@@ -383,15 +457,7 @@ static void panthor_gem_free_object(struct drm_gem_object *obj)
 	struct drm_gem_object *vm_root_gem = bo->exclusive_vm_root_gem;
 	bool locked;
 
-#ifdef CONFIG_DEBUG_FS
-	if (!list_empty(&bo->debugfs.node)) {
-		struct panthor_device *ptdev = bo_to_ptdev(bo);
-
-		mutex_lock(&ptdev->gems.lock);
-		list_del_init(&bo->debugfs.node);
-		mutex_unlock(&ptdev->gems.lock);
-	}
-#endif
+	panthor_gem_debugfs_bo_rm(bo);
 
 	/*
 	 * The cleanup helpers need the resv, and the last reference can be
@@ -427,9 +493,7 @@ static void panthor_gem_free_object(struct drm_gem_object *obj)
 	mutex_unlock(&bo_to_ptdev(bo)->reclaim.lock);
 
 	drm_gem_object_release(obj);
-#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
-	mutex_destroy(&bo->gpuva_lock);
-#endif
+	panthor_gem_gpuva_fini(bo);
 	kfree(bo);
 	drm_gem_object_put(vm_root_gem);
 }
@@ -767,14 +831,8 @@ panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
 	bo->base.funcs = &panthor_gem_funcs;
 	bo->flags = flags;
 	bo->reclaim_state = PANTHOR_GEM_UNRECLAIMABLE;
-#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
-	mutex_init(&bo->gpuva_lock);
-	/* So the core's gpuvm lockdep checks expect this lock, not the resv. */
-	drm_gem_gpuva_set_lock(&bo->base, &bo->gpuva_lock);
-#endif
-#ifdef CONFIG_DEBUG_FS
-	INIT_LIST_HEAD(&bo->debugfs.node);
-#endif
+	panthor_gem_gpuva_init(bo);
+	panthor_gem_debugfs_bo_init(bo);
 
 	if (exclusive_vm) {
 		bo->exclusive_vm_root_gem = panthor_vm_root_gem(exclusive_vm);
@@ -785,17 +843,10 @@ panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
 	ret = drm_gem_object_init(ddev, &bo->base, PAGE_ALIGN(size));
 	if (ret) {
 		drm_gem_object_put(bo->exclusive_vm_root_gem);
-#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
-		mutex_destroy(&bo->gpuva_lock);
-#endif
+		panthor_gem_gpuva_fini(bo);
 		kfree(bo);
 		return ERR_PTR(ret);
 	}
-
-#ifndef PANTHOR_GEM_HAS_GPUVA_LOCK
-	/* Before 6.18 the core only does this for DRIVER_GEM_GPUVA drivers. */
-	drm_gem_gpuva_init(&bo->base);
-#endif
 
 	/*
 	 * Pages are kept around for long periods: keep them out of the
@@ -811,18 +862,7 @@ panthor_gem_create(struct drm_device *ddev, size_t size, u32 flags,
 		return ERR_PTR(ret);
 	}
 
-#ifdef CONFIG_DEBUG_FS
-	{
-		struct panthor_device *ptdev = to_panthor_device(ddev);
-
-		get_task_comm(bo->debugfs.creator.process_name, current);
-		bo->debugfs.creator.tgid = task_tgid_nr(current);
-		mutex_lock(&ptdev->gems.lock);
-		list_add_tail(&bo->debugfs.node, &ptdev->gems.node);
-		mutex_unlock(&ptdev->gems.lock);
-	}
-#endif
-
+	panthor_gem_debugfs_bo_add(bo);
 	return bo;
 }
 
@@ -913,8 +953,8 @@ static bool can_block(struct shrink_control *sc)
  * pages on the unused and mmapped LRUs, plus GPU-mapped pages when the
  * caller can block; SHRINK_EMPTY when that is zero.
  */
-unsigned long panthor_gem_shrinker_count(struct shrinker *shrinker,
-					 struct shrink_control *sc)
+static unsigned long panthor_gem_shrinker_count(struct shrinker *shrinker,
+						struct shrink_control *sc)
 {
 	struct panthor_device *ptdev = shrinker->private_data;
 	unsigned long count;
@@ -1083,8 +1123,8 @@ static unsigned int scan_budget(struct shrink_control *sc, unsigned long freed)
  * Return: pages freed if any; else 0 once when something remains (the
  * core retries), then SHRINK_STOP.
  */
-unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
-					struct shrink_control *sc)
+static unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
+					       struct shrink_control *sc)
 {
 	struct panthor_device *ptdev = shrinker->private_data;
 	unsigned long remaining = 0;
@@ -1113,10 +1153,7 @@ unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
 				  panthor_gem_try_evict, NULL);
 
 out:
-#ifdef CONFIG_DEBUG_FS
-	/* Racy, and fine: only debugfs reads it. */
-	WRITE_ONCE(ptdev->reclaim.nr_pages_reclaimed_on_last_scan, freed);
-#endif
+	panthor_gem_debugfs_record_scan(ptdev, freed);
 
 	if (freed) {
 		atomic_set(&ptdev->reclaim.retry_count, 0);
@@ -1202,7 +1239,7 @@ static const char *const reclaim_state_name[] = {
  *
  * Return: 0.
  */
-int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data)
+static int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data)
 {
 	struct panthor_device *ptdev = m->private;
 	struct panthor_gem_object *bo;
@@ -1259,7 +1296,7 @@ static const struct file_operations panthor_gem_debugfs_gems_fops = {
  *
  * Return: 0.
  */
-int panthor_gem_debugfs_shrink_get(void *data, u64 *val)
+static int panthor_gem_debugfs_shrink_get(void *data, u64 *val)
 {
 	struct panthor_device *ptdev = to_panthor_device(data);
 
@@ -1275,7 +1312,7 @@ int panthor_gem_debugfs_shrink_get(void *data, u64 *val)
  *
  * Return: 0.
  */
-int panthor_gem_debugfs_shrink_set(void *data, u64 val)
+static int panthor_gem_debugfs_shrink_set(void *data, u64 val)
 {
 	struct panthor_device *ptdev = to_panthor_device(data);
 	struct shrink_control sc = {

@@ -15,6 +15,7 @@
  */
 
 #include <linux/align.h>
+#include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/io-pgtable.h>
 #include <linux/iommu.h>
@@ -50,6 +51,90 @@ struct panthor_mmu {
 	/** @pt_cache: 4 KiB page-table pages, preallocated per operation. */
 	struct kmem_cache *pt_cache;
 };
+
+/**
+ * struct panthor_vma - a GPU mapping.
+ */
+struct panthor_vma {
+	/** @base: the VA range, linked to its vm_bo. */
+	struct drm_gpuva base;
+
+	/** @node: link in panthor_vm_op_ctx::returned_vmas once unmapped. */
+	struct list_head node;
+
+	/** @flags: DRM_PANTHOR_VM_BIND_OP_MAP_* flags. */
+	u32 flags;
+
+	/**
+	 * @evicted: the range has no page-table entries because the BO was
+	 * evicted; validation maps it again. Changed under the VM op_lock
+	 * with the BO resv held.
+	 */
+	bool evicted;
+};
+
+/**
+ * struct panthor_vm - a GPU VM.
+ */
+struct panthor_vm {
+	/** @base: the GPU VA space; its kref is the VM's refcount. */
+	struct drm_gpuvm base;
+
+	/** @ptdev: the device. */
+	struct panthor_device *ptdev;
+
+	/** @destroyed: panthor_vm_destroy() was called. */
+	bool destroyed;
+
+	/** @unusable: a page-table update failed half-way; no more jobs. */
+	bool unusable;
+
+	/**
+	 * @op_lock: serialises page-table updates and VA tree changes of
+	 * this VM. Never held while allocating.
+	 */
+	struct mutex op_lock;
+
+	/** @op_ctx: the operation running, under @op_lock. */
+	struct panthor_vm_op_ctx *op_ctx;
+
+	/** @pgtbl_ops: the page tables. */
+	struct io_pgtable_ops *pgtbl_ops;
+
+	/** @root_page_table: top-level table, allocated with the VM. */
+	void *root_page_table;
+
+	/** @locked_region: range locked for a page-table update, under @op_lock. */
+	struct {
+		/** @locked_region.start: start, 0 with @size when unlocked. */
+		u64 start;
+
+		/** @locked_region.size: size. */
+		u64 size;
+	} locked_region;
+
+	/** @active_cnt: jobs of this VM on the GPU. */
+	atomic_t active_cnt;
+
+	/** @reclaim: reclaim bookkeeping, under panthor_device::reclaim.lock. */
+	struct {
+		/** @reclaim.lru: BOs GPU-mapped in this VM only. */
+		struct drm_gem_lru lru;
+
+		/** @reclaim.lru_node: link in panthor_device::reclaim.vms. */
+		struct list_head lru_node;
+	} reclaim;
+};
+
+static struct panthor_vm *to_panthor_vm(struct drm_gpuvm *gpuvm)
+{
+	return container_of(gpuvm, struct panthor_vm, base);
+}
+
+static struct panthor_vma *to_panthor_vma(struct drm_gpuva *va)
+{
+	return container_of(va, struct panthor_vma, base);
+}
 
 /**
  * struct panthor_vm_op_ctx - everything an operation on a VM's page tables
@@ -109,6 +194,96 @@ struct panthor_vm_op_ctx {
 static struct dma_resv *panthor_vm_resv(struct panthor_vm *vm)
 {
 	return drm_gpuvm_resv(&vm->base);
+}
+
+/**
+ * panthor_vm_gpuvm() - the drm_gpuvm of a VM.
+ * @vm: the VM.
+ *
+ * For code outside this file that walks drm_gpuvm lists (vm_bos, the evict
+ * list) and must recognise the VM they belong to.
+ *
+ * Return: the VM's drm_gpuvm.
+ */
+struct drm_gpuvm *panthor_vm_gpuvm(struct panthor_vm *vm)
+{
+	return &vm->base;
+}
+
+/**
+ * panthor_vm_from_gpuvm() - the panthor VM around a drm_gpuvm.
+ * @gpuvm: a drm_gpuvm created by panthor_vm_create().
+ *
+ * Return: its VM.
+ */
+struct panthor_vm *panthor_vm_from_gpuvm(struct drm_gpuvm *gpuvm)
+{
+	return to_panthor_vm(gpuvm);
+}
+
+/**
+ * panthor_vm_op_lock() - the lock serialising page-table updates of a VM.
+ * @vm: the VM.
+ *
+ * Reclaim only trylocks it; holding it from outside makes a VM's eviction
+ * back off, which is what tests use it for.
+ *
+ * Return: the VM's op_lock.
+ */
+struct mutex *panthor_vm_op_lock(struct panthor_vm *vm)
+{
+	return &vm->op_lock;
+}
+
+/**
+ * panthor_vm_reclaim_lru() - the LRU of the BOs GPU-mapped in this VM only.
+ * @vm: the VM.
+ *
+ * Protected by panthor_device::reclaim.lock.
+ *
+ * Return: the VM's LRU.
+ */
+struct drm_gem_lru *panthor_vm_reclaim_lru(struct panthor_vm *vm)
+{
+	return &vm->reclaim.lru;
+}
+
+/**
+ * panthor_vm_on_reclaim_list() - is a VM on a list of VMs to reclaim from?
+ * @vm: the VM; panthor_device::reclaim.lock must be held for a stable answer.
+ *
+ * Return: true if the VM is on panthor_device::reclaim.vms (or on the
+ * private list of a scan that took it).
+ */
+bool panthor_vm_on_reclaim_list(struct panthor_vm *vm)
+{
+	return !list_empty(&vm->reclaim.lru_node);
+}
+
+/**
+ * panthor_vm_from_reclaim_node() - the VM an entry of the device VM list is.
+ * @node: an entry of panthor_device::reclaim.vms (not the list head).
+ *
+ * Return: the VM.
+ */
+struct panthor_vm *panthor_vm_from_reclaim_node(struct list_head *node)
+{
+	return list_entry(node, struct panthor_vm, reclaim.lru_node);
+}
+
+/**
+ * panthor_vma_is_evicted() - has reclaim torn down this mapping?
+ * @va: a mapping of a panthor VM.
+ *
+ * Changed under the VM op_lock with the BO resv held; a stable answer
+ * needs one of them.
+ *
+ * Return: true if the range has no page-table entries because its BO was
+ * evicted (validation maps it again).
+ */
+bool panthor_vma_is_evicted(struct drm_gpuva *va)
+{
+	return READ_ONCE(to_panthor_vma(va)->evicted);
 }
 
 /**
@@ -210,6 +385,15 @@ static void panthor_vm_unlock_region(struct panthor_vm *vm)
 	vm->locked_region.size = 0;
 }
 
+/* Page tables only change inside the region locked for the update. */
+static void panthor_vm_assert_in_locked_region(struct panthor_vm *vm, u64 iova, u64 size)
+{
+	lockdep_assert_held(&vm->op_lock);
+	drm_WARN_ON(&vm->ptdev->base,
+		    iova < vm->locked_region.start ||
+		    iova + size > vm->locked_region.start + vm->locked_region.size);
+}
+
 static int flags_to_prot(u32 flags)
 {
 	int prot = IOMMU_READ;
@@ -229,7 +413,7 @@ static void panthor_vm_unmap_pages(struct panthor_vm *vm, u64 iova, u64 size)
 	struct io_pgtable_ops *ops = vm->pgtbl_ops;
 	u64 done = 0;
 
-	lockdep_assert_held(&vm->op_lock);
+	panthor_vm_assert_in_locked_region(vm, iova, size);
 
 	while (done < size) {
 		size_t unmapped;
@@ -264,7 +448,7 @@ static int panthor_vm_map_pages(struct panthor_vm *vm, u64 iova, int prot,
 	unsigned int i;
 	int ret = 0;
 
-	lockdep_assert_held(&vm->op_lock);
+	panthor_vm_assert_in_locked_region(vm, iova, size);
 
 	for_each_sgtable_dma_sg(sgt, sg, i) {
 		dma_addr_t paddr = sg_dma_address(sg);
@@ -399,6 +583,34 @@ static void panthor_vm_op_ctx_return_vma(struct panthor_vm_op_ctx *op_ctx,
 }
 
 /*
+ * End a change to the vm_bos of @bo made with @vm_resv and the BO's gpuva
+ * lock held: release both, and if @changed, re-evaluate the BO's reclaim
+ * state (its number of VMs changed). A BO sharing the VM resv is
+ * re-evaluated before the locks go, so nobody sees it in its old state;
+ * another BO needs its own resv, which is taken once the VM resv is
+ * released (no ticket orders the two here).
+ */
+static void panthor_vm_bo_change_done(struct dma_resv *vm_resv, struct panthor_gem_object *bo,
+				      bool changed)
+{
+	bool shares_resv = vm_resv == bo->base.resv;
+
+	dma_resv_assert_held(vm_resv);
+	lockdep_assert_held(panthor_gem_gpuva_lock(bo));
+
+	if (changed && shares_resv)
+		panthor_gem_update_reclaim_state_locked(bo, NULL);
+	mutex_unlock(panthor_gem_gpuva_lock(bo));
+	dma_resv_unlock(vm_resv);
+
+	if (changed && !shares_resv) {
+		dma_resv_lock(bo->base.resv, NULL);
+		panthor_gem_update_reclaim_state(bo);
+		dma_resv_unlock(bo->base.resv);
+	}
+}
+
+/*
  * Drop a vm_bo reference taken by an operation. The last one unlinks the
  * vm_bo from the VM's lists (under the VM resv) and from the GEM (under
  * the gpuva lock); the BO then has one VM less, so its reclaim state is
@@ -409,7 +621,6 @@ static void panthor_vm_bo_put(struct drm_gpuvm_bo *vm_bo)
 	struct panthor_gem_object *bo = to_panthor_bo(vm_bo->obj);
 	struct drm_gpuvm *gpuvm = vm_bo->vm;
 	struct dma_resv *vm_resv = drm_gpuvm_resv(gpuvm);
-	bool shares_resv = vm_resv == bo->base.resv;
 	bool freed;
 
 	/* The vm_bo may hold the last references to both. */
@@ -419,18 +630,7 @@ static void panthor_vm_bo_put(struct drm_gpuvm_bo *vm_bo)
 	dma_resv_lock(vm_resv, NULL);
 	mutex_lock(panthor_gem_gpuva_lock(bo));
 	freed = drm_gpuvm_bo_put(vm_bo);
-	if (freed && shares_resv)
-		panthor_gem_update_reclaim_state_locked(bo, NULL);
-	mutex_unlock(panthor_gem_gpuva_lock(bo));
-	dma_resv_unlock(vm_resv);
-
-	if (freed && !shares_resv) {
-		dma_resv_lock(bo->base.resv, NULL);
-		mutex_lock(panthor_gem_gpuva_lock(bo));
-		panthor_gem_update_reclaim_state_locked(bo, NULL);
-		mutex_unlock(panthor_gem_gpuva_lock(bo));
-		dma_resv_unlock(bo->base.resv);
-	}
+	panthor_vm_bo_change_done(vm_resv, bo, freed);
 
 	drm_gpuvm_put(gpuvm);
 	drm_gem_object_put(&bo->base);
@@ -546,18 +746,7 @@ static int panthor_vm_prepare_map_op_ctx(struct panthor_vm_op_ctx *op_ctx,
 	mutex_lock(panthor_gem_gpuva_lock(bo));
 	op_ctx->map.vm_bo = drm_gpuvm_bo_obtain_prealloc(preallocated_vm_bo);
 	drm_gpuvm_bo_extobj_add(op_ctx->map.vm_bo);
-	if (panthor_vm_resv(vm) == bo->base.resv)
-		panthor_gem_update_reclaim_state_locked(bo, NULL);
-	mutex_unlock(panthor_gem_gpuva_lock(bo));
-	dma_resv_unlock(panthor_vm_resv(vm));
-
-	if (panthor_vm_resv(vm) != bo->base.resv) {
-		dma_resv_lock(bo->base.resv, NULL);
-		mutex_lock(panthor_gem_gpuva_lock(bo));
-		panthor_gem_update_reclaim_state_locked(bo, NULL);
-		mutex_unlock(panthor_gem_gpuva_lock(bo));
-		dma_resv_unlock(bo->base.resv);
-	}
+	panthor_vm_bo_change_done(panthor_vm_resv(vm), bo, true);
 
 	ret = panthor_vm_op_ctx_prealloc_pts(vm, op_ctx);
 	if (ret)
@@ -1047,9 +1236,7 @@ static int panthor_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *e
 	 * Whatever failed, the pages may be back (a failed sg table keeps
 	 * them): the BO must not stay parked as unreclaimable.
 	 */
-	mutex_lock(panthor_gem_gpuva_lock(bo));
-	panthor_gem_update_reclaim_state_locked(bo, NULL);
-	mutex_unlock(panthor_gem_gpuva_lock(bo));
+	panthor_gem_update_reclaim_state(bo);
 	return ret;
 }
 
@@ -1116,9 +1303,6 @@ struct panthor_vm *panthor_vm_create(struct panthor_device *ptdev, bool for_mcu,
 
 	mutex_init(&vm->op_lock);
 	vm->ptdev = ptdev;
-	vm->for_mcu = for_mcu;
-	vm->kernel_auto_va.start = kernel_va_start;
-	vm->kernel_auto_va.end = kernel_va_start + kernel_va_size;
 	atomic_set(&vm->active_cnt, 0);
 	drm_gem_lru_init(&vm->reclaim.lru, &ptdev->reclaim.lock);
 	INIT_LIST_HEAD(&vm->reclaim.lru_node);

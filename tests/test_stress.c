@@ -160,7 +160,7 @@ static void gpu_op(struct stress *s, int i, int v, bool write, unsigned long lon
 			fprintf(stderr, "stress:   vm_bo of VM %p evicted %d\n", vm_bo->vm, vm_bo->evicted);
 			drm_gpuvm_bo_for_each_va(va, vm_bo)
 				fprintf(stderr, "stress:     VMA %#llx+%#llx evicted %d\n", va->va.addr, va->va.range,
-					to_panthor_vma(va)->evicted);
+					panthor_vma_is_evicted(va));
 		}
 		stress_fail(s, write ? "GPU write failed" : "GPU read: contents lost", i);
 	}

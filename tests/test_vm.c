@@ -42,7 +42,7 @@ static struct drm_gpuvm_bo *vm_bo_of(struct sw_bo *bo, struct sw_vm *vm)
 	struct drm_gpuvm_bo *vm_bo;
 
 	drm_gem_for_each_gpuvm_bo(vm_bo, &sw_bo_obj(bo)->base)
-		if (vm_bo->vm == &pvm(vm)->base)
+		if (vm_bo->vm == panthor_vm_gpuvm(pvm(vm)))
 			return vm_bo;
 	return NULL;
 }
@@ -59,7 +59,7 @@ static int vmas_of(struct sw_bo *bo, struct sw_vm *vm, int *evicted)
 		return 0;
 	drm_gpuvm_bo_for_each_va(va, vm_bo) {
 		n++;
-		*evicted += to_panthor_vma(va)->evicted;
+		*evicted += panthor_vma_is_evicted(va);
 	}
 	return n;
 }
@@ -120,8 +120,8 @@ static void test_bind_private_bo(void **state)
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
 	assert_int_equal(refcount_read(&obj->backing.pin_count), 0);
-	assert_ptr_equal(obj->base.lru, &pvm(vm)->reclaim.lru);
-	assert_ptr_equal(c.ptdev->reclaim.vms.next, &pvm(vm)->reclaim.lru_node);
+	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(vm)));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(c.ptdev->reclaim.vms.next), pvm(vm));
 	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, PAGES);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
 
@@ -151,7 +151,7 @@ static void test_bind_shared_bo_two_vms(void **state)
 
 	assert_int_equal(sw_vm_unbind(b, VA1, SIZE), 0);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
-	assert_ptr_equal(obj->base.lru, &pvm(a)->reclaim.lru);
+	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(a)));
 	assert_null(vm_bo_of(bo, b));
 
 	assert_int_equal(sw_vm_unbind(a, VA0, SIZE), 0);
@@ -212,7 +212,7 @@ static void test_cpu_refault_after_gpu_evict(void **state)
 
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_MMAPPED);
 	assert_ptr_equal(obj->base.lru, &c.ptdev->reclaim.mmapped);
-	assert_int_equal(pvm(vm)->reclaim.lru.count, 0);
+	assert_int_equal(panthor_vm_reclaim_lru(pvm(vm))->count, 0);
 	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
 	assert_true(vm_bo_of(bo, vm)->evicted);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), 0);
@@ -303,15 +303,15 @@ static void test_shared_bo_restored_per_vm(void **state)
 	assert_int_equal(evict_all(&c), PAGES);
 	assert_evicted(bo, a, VA0, SIZE);
 	assert_evicted(bo, b, VA1, SIZE);
-	assert_true(list_empty(&pvm(a)->base.evict.list));
-	assert_true(list_empty(&pvm(b)->base.evict.list));
+	assert_true(list_empty(&panthor_vm_gpuvm(pvm(a))->evict.list));
+	assert_true(list_empty(&panthor_vm_gpuvm(pvm(b))->evict.list));
 
 	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 51), 0);
 	assert_int_equal(sw_vm_mapped_pages(a, VA0, SIZE), PAGES);
 	assert_int_equal(sw_vm_mapped_pages(b, VA1, SIZE), 0);
 	assert_true(vm_bo_of(bo, b)->evicted);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
-	assert_ptr_equal(obj->base.lru, &pvm(a)->reclaim.lru);
+	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(a)));
 	assert_invariants(&c);
 
 	assert_int_equal(gpu_check_pattern(b, VA1, SIZE, 51), 0);
@@ -436,9 +436,9 @@ static void test_evict_partial_on_op_lock_contention(void **state)
 	 * Nothing freed, and nothing counted as remaining: the BO left the
 	 * scan list for B's LRU (R-LRU-SCAN-REMAINING), so SHRINK_STOP.
 	 */
-	mutex_lock(&pvm(b)->op_lock);
+	mutex_lock(panthor_vm_op_lock(pvm(b)));
 	freed = sw_shrinker_scan(c.w, PAGES, GFP_KERNEL);
-	mutex_unlock(&pvm(b)->op_lock);
+	mutex_unlock(panthor_vm_op_lock(pvm(b)));
 	assert_int_equal(freed, SHRINK_STOP);
 
 	assert_non_null(obj->backing.pages);
@@ -447,7 +447,7 @@ static void test_evict_partial_on_op_lock_contention(void **state)
 	assert_int_equal(sw_vm_mapped_pages(a, VA0, SIZE), 0);
 	assert_int_equal(sw_vm_mapped_pages(b, VA1, SIZE), PAGES);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
-	assert_ptr_equal(obj->base.lru, &pvm(b)->reclaim.lru);
+	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(b)));
 	assert_invariants(&c);
 
 	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 81), 0);
@@ -511,20 +511,20 @@ static void test_vm_lru_order(void **state)
 		assert_int_equal(sw_vm_bind(vm[i], bo, 0, SIZE, VA0, 0), 0);
 	}
 	/* Bound 0, 1, 2: each went to the head. */
-	assert_ptr_equal(vms->next, &pvm(vm[2])->reclaim.lru_node);
-	assert_ptr_equal(vms->prev, &pvm(vm[0])->reclaim.lru_node);
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(vm[2]));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[0]));
 
 	/* A job on 2 makes it the most recently active. */
 	assert_int_equal(gpu_check_pattern(vm[2], VA0, 0, 0), 0);
-	assert_ptr_equal(vms->next, &pvm(vm[1])->reclaim.lru_node);
-	assert_ptr_equal(vms->prev, &pvm(vm[2])->reclaim.lru_node);
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(vm[1]));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[2]));
 
 	/* The budget of one BO goes to the least recently active VM. */
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
-	assert_int_equal(pvm(vm[1])->reclaim.lru.count, 0);
-	assert_true(list_empty(&pvm(vm[1])->reclaim.lru_node));
-	assert_ptr_equal(vms->next, &pvm(vm[0])->reclaim.lru_node);
-	assert_ptr_equal(vms->prev, &pvm(vm[2])->reclaim.lru_node);
+	assert_int_equal(panthor_vm_reclaim_lru(pvm(vm[1]))->count, 0);
+	assert_true(!panthor_vm_on_reclaim_list(pvm(vm[1])));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(vm[0]));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[2]));
 	assert_invariants(&c);
 }
 
@@ -550,7 +550,7 @@ static bool racing_shrink(struct drm_gem_object *obj, struct ww_acquire_ctx *tic
 	assert_int_equal(panthor_vm_active(pvm(race_vm)), 0);
 	assert_int_equal(panthor_mmu_reclaim_priv_bos(race_ptdev, 1000, &remaining,
 						      panthor_gem_try_evict), PAGES);
-	assert_true(list_empty(&pvm(race_vm)->reclaim.lru_node));
+	assert_true(!panthor_vm_on_reclaim_list(pvm(race_vm)));
 	panthor_vm_idle(pvm(race_vm));
 	return false;
 }
@@ -574,8 +574,8 @@ static void test_priv_scan_race_keeps_vm_listed(void **state)
 	assert_int_equal(race_calls, 1);
 	assert_non_null(sw_bo_obj(bo1)->backing.pages);
 	assert_null(sw_bo_obj(bo2)->backing.pages);
-	assert_ptr_equal(sw_bo_obj(bo1)->base.lru, &pvm(vm)->reclaim.lru);
-	assert_false(list_empty(&pvm(vm)->reclaim.lru_node));
+	assert_ptr_equal(sw_bo_obj(bo1)->base.lru, panthor_vm_reclaim_lru(pvm(vm)));
+	assert_false(!panthor_vm_on_reclaim_list(pvm(vm)));
 	assert_invariants(&c);
 }
 
@@ -601,7 +601,7 @@ static void test_activation_during_scan_moves_vm_to_tail(void **state)
 
 	assert_int_equal(sw_vm_bind(a, bo_a, 0, SIZE, VA0, 0), 0);
 	assert_int_equal(sw_vm_bind(b, bo_b, 0, SIZE, VA0, 0), 0);
-	assert_ptr_equal(vms->next, &pvm(b)->reclaim.lru_node);
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(b));
 
 	race_vm = b;
 	race_calls = 0;
@@ -609,8 +609,8 @@ static void test_activation_during_scan_moves_vm_to_tail(void **state)
 						      activating_shrink), 0);
 	panthor_vm_idle(pvm(b));
 	assert_int_equal(race_calls, 2);
-	assert_ptr_equal(vms->next, &pvm(a)->reclaim.lru_node);
-	assert_ptr_equal(vms->prev, &pvm(b)->reclaim.lru_node);
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(a));
+	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(b));
 	assert_invariants(&c);
 }
 
