@@ -26,6 +26,16 @@
 #include <drm/drm_exec.h>
 
 #include <shrinkwrap/world.h>
+#include <shrinkwrap/proc.h>
+#include <shrinkwrap/bo.h>
+#include <shrinkwrap/mmap.h>
+#include <shrinkwrap/vm.h>
+#include <shrinkwrap/submit.h>
+#include <shrinkwrap/pressure.h>
+#include <shrinkwrap/invariants.h>
+#include <shrinkwrap/introspect.h>
+#include <shrinkwrap/report.h>
+#include <shrinkwrap/fault.h>
 
 #include "panthor_device.h"
 #include "panthor_gem.h"

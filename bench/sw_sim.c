@@ -28,6 +28,16 @@
 #include <linux/mm.h>
 
 #include <shrinkwrap/world.h>
+#include <shrinkwrap/proc.h>
+#include <shrinkwrap/bo.h>
+#include <shrinkwrap/mmap.h>
+#include <shrinkwrap/vm.h>
+#include <shrinkwrap/submit.h>
+#include <shrinkwrap/pressure.h>
+#include <shrinkwrap/invariants.h>
+#include <shrinkwrap/introspect.h>
+#include <shrinkwrap/report.h>
+#include <shrinkwrap/fault.h>
 #include <drm/panthor_drm.h>
 
 #include "panthor_device.h"

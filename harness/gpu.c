@@ -22,7 +22,7 @@
 #include <linux/io-pgtable.h>
 
 #include <shrinkwrap/gpu.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 struct sw_gpu {
 	char name[32];
@@ -258,7 +258,7 @@ static void *sw_gpu_translate(struct io_pgtable_ops *pgtbl, u64 va, bool write, 
 	phys_addr_t pa;
 	int prot;
 
-	pa = io_pgtable_translate_shim(pgtbl, va, &prot);
+	pa = sw_io_pgtable_translate(pgtbl, va, &prot);
 	if (!pa) {
 		*err = sw_gpu_fault(va, write, "translation fault");
 		return NULL;

@@ -14,7 +14,7 @@
 #include <drm/drm_gem.h>
 #include <drm/drm_gpuvm.h>
 
-#include <shrinkwrap/world.h>
+#include "world_priv.h"
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
@@ -79,7 +79,7 @@ static void check_mappings(struct panthor_gem_object *bo, int *bad)
 			u64 first = va->gem.offset >> PAGE_SHIFT;
 
 			if (panthor_vma_is_evicted(va)) {
-				unsigned long live = io_pgtable_mapped_pages_shim(ops, va->va.addr,
+				unsigned long live = sw_io_pgtable_mapped_pages(ops, va->va.addr,
 										 va->va.range);
 				if (live) {
 					fprintf(stderr, "invariant: BO %p evicted VMA %#llx+%#llx has %lu live PTEs\n",

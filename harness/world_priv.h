@@ -15,16 +15,20 @@
 #include <drm/drm_file.h>
 
 #include <shrinkwrap/world.h>
+#include <shrinkwrap/proc.h>
+#include <shrinkwrap/bo.h>
+#include <shrinkwrap/mmap.h>
+#include <shrinkwrap/vm.h>
+#include <shrinkwrap/submit.h>
+#include <shrinkwrap/pressure.h>
+#include <shrinkwrap/invariants.h>
+#include <shrinkwrap/introspect.h>
+#include <shrinkwrap/report.h>
+#include <shrinkwrap/fault.h>
 
 struct sw_gpu;
 struct panthor_vm;
 
-struct mm_struct *mm_alloc_shim(void);
-void mm_free_shim(struct mm_struct *mm);
-struct vm_area_struct *vma_alloc_shim(struct mm_struct *mm, unsigned long len);
-void vma_link_shim(struct vm_area_struct *vma, struct address_space *mapping);
-void vma_unlink_free_shim(struct vm_area_struct *vma, struct address_space *mapping);
-long vma_live_shim(void);
 
 struct sw_world {
 	struct sw_world_config cfg;

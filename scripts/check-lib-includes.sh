@@ -75,8 +75,17 @@ for f in "${files[@]}"; do
 	done < "$f"
 done
 
+# Test back doors are not kernel API: lib/ calls no *_shim function and no
+# sw_* harness or introspection call (include/shrinkwrap/introspect.h).
+for f in "${files[@]}"; do
+	while IFS=: read -r n text; do
+		echo "$f:$n: $text    <- test back door (not kernel API)"
+		bad=$((bad + 1))
+	done < <(grep -nE '\b[A-Za-z_0-9]+_shim\b|\bsw_[a-z_0-9]+[[:space:]]*\(' "$f" || true)
+done
+
 if [ "$bad" -ne 0 ]; then
-	echo "check-lib-includes: FAIL: $bad forbidden #include line(s) in ${#files[@]} files"
+	echo "check-lib-includes: FAIL: $bad forbidden #include or back-door line(s) in ${#files[@]} files"
 	exit 1
 fi
 echo "check-lib-includes: OK: $checked #include lines in ${#files[@]} files"

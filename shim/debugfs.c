@@ -15,7 +15,7 @@
 #include <linux/seq_file.h>
 #include <linux/device.h>
 #include <linux/mutex.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 struct dentry {
 	char			name[64];

@@ -10,6 +10,8 @@
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/sched/mm.h>
+#include <shrinkwrap/introspect.h>
+#include "internal.h"
 
 DEFINE_WW_CLASS(reservation_ww_class);
 
@@ -223,12 +225,12 @@ bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage)
 }
 
 /**
- * dma_resv_fence_count_shim() - fences currently attached.
+ * sw_dma_resv_fence_count() - fences currently attached.
  * @obj: the object.
  *
  * Return: the count.
  */
-unsigned int dma_resv_fence_count_shim(struct dma_resv *obj)
+unsigned int sw_dma_resv_fence_count(struct dma_resv *obj)
 {
 	unsigned int n;
 
@@ -238,19 +240,19 @@ unsigned int dma_resv_fence_count_shim(struct dma_resv *obj)
 	return n;
 }
 
-struct mm_struct *mm_alloc_shim(void);
-void mm_free_shim(struct mm_struct *mm);
+struct mm_struct *sw_mm_create(void);
+void sw_mm_destroy(struct mm_struct *mm);
 
 /**
- * dma_resv_lockdep_prime_shim() - teach lockdep the kernel's orders around
+ * sw_dma_resv_lockdep_prime() - teach lockdep the kernel's orders around
  * reservation locks, as dma_resv_lockdep() does at boot: mmap_lock before
  * a resv, allocations (fs_reclaim) allowed under a resv, a shrinker holding
  * a (trylocked) resv may zap CPU mappings (i_mmap_rwsem) and wait for fences.
  */
-void dma_resv_lockdep_prime_shim(void)
+void sw_dma_resv_lockdep_prime(void)
 {
 	struct inode *inode = alloc_anon_inode_shim();
-	struct mm_struct *mm = mm_alloc_shim();
+	struct mm_struct *mm = sw_mm_create();
 	struct ww_acquire_ctx ctx;
 	struct dma_resv obj;
 	int ret;
@@ -274,7 +276,7 @@ void dma_resv_lockdep_prime_shim(void)
 	dma_resv_fini(&obj);
 out:
 	if (mm)
-		mm_free_shim(mm);
+		sw_mm_destroy(mm);
 	if (inode)
 		free_anon_inode_shim(inode);
 }

@@ -14,9 +14,11 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_prime.h>
 #include <drm/drm_print.h>
+#include <linux/iosys-map.h>
+
+#include <shrinkwrap/introspect.h>
 
 #include "internal.h"
-#include <linux/iosys-map.h>
 
 /**
  * drm_gem_private_object_init() - initialise an object with no backing.
@@ -496,14 +498,88 @@ tail:
 	return freed;
 }
 
+struct drmres {
+	struct list_head node;
+	drmres_release_t release;
+	void *data;
+	const char *name;
+};
+
 /**
- * drm_dev_init_shim() - set up the parts of a drm_device GEM relies on.
+ * __drmm_add_action() - run @action(@dev, @data) when @dev is released.
+ * @dev: the device.
+ * @action: the release function.
+ * @data: its argument.
+ * @name: the action's name, for debugging.
+ *
+ * Return: 0, or -ENOMEM (the action is not registered and not run).
+ */
+int __drmm_add_action(struct drm_device *dev, drmres_release_t action, void *data,
+		      const char *name)
+{
+	struct drmres *dr = kmalloc(sizeof(*dr), GFP_KERNEL);
+
+	if (!dr)
+		return -ENOMEM;
+	dr->release = action;
+	dr->data = data;
+	dr->name = name;
+	mutex_lock(&dev->managed.lock);
+	list_add(&dr->node, &dev->managed.resources);
+	mutex_unlock(&dev->managed.lock);
+	return 0;
+}
+
+/**
+ * __drmm_add_action_or_reset() - __drmm_add_action(), running @action at
+ * once if it cannot be registered.
+ * @dev: the device.
+ * @action: the release function.
+ * @data: its argument.
+ * @name: the action's name, for debugging.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int __drmm_add_action_or_reset(struct drm_device *dev, drmres_release_t action, void *data,
+			       const char *name)
+{
+	int ret = __drmm_add_action(dev, action, data, name);
+
+	if (ret)
+		action(dev, data);
+	return ret;
+}
+
+/**
+ * __drmm_mutex_release() - the release action of drmm_mutex_init().
+ * @dev: the device.
+ * @res: the mutex.
+ */
+void __drmm_mutex_release(struct drm_device *dev, void *res)
+{
+	mutex_destroy(res);
+}
+
+/* Release the managed resources, the last added first. */
+static void drmm_release_all(struct drm_device *dev)
+{
+	struct drmres *dr, *tmp;
+
+	list_for_each_entry_safe(dr, tmp, &dev->managed.resources, node) {
+		list_del(&dr->node);
+		dr->release(dev, dr->data);
+		kfree(dr);
+	}
+}
+
+/**
+ * sw_drm_dev_init() - set up the parts of a drm_device GEM relies on.
  * @dev: the device (zeroed by the caller).
  * @parent: the underlying struct device.
  *
  * Return: 0 or -ENOMEM.
  */
-int drm_dev_init_shim(struct drm_device *dev, struct device *parent)
+int sw_drm_dev_init(struct drm_device *dev, struct device *parent)
 {
 	dev->dev = parent;
 	dev->anon_inode = alloc_anon_inode_shim();
@@ -518,50 +594,22 @@ int drm_dev_init_shim(struct drm_device *dev, struct device *parent)
 				    DRM_FILE_PAGE_OFFSET_SIZE);
 	mutex_init(&dev->filelist_mutex);
 	INIT_LIST_HEAD(&dev->filelist);
+	mutex_init(&dev->managed.lock);
+	INIT_LIST_HEAD(&dev->managed.resources);
 	return 0;
 }
 
 /**
- * drm_dev_fini_shim() - undo drm_dev_init_shim().
+ * sw_drm_dev_fini() - undo sw_drm_dev_init().
  * @dev: the device.
  */
-void drm_dev_fini_shim(struct drm_device *dev)
+void sw_drm_dev_fini(struct drm_device *dev)
 {
+	drmm_release_all(dev);
+	mutex_destroy(&dev->managed.lock);
 	mutex_destroy(&dev->filelist_mutex);
 	kfree(dev->vma_offset_manager);
 	free_anon_inode_shim(dev->anon_inode);
-}
-
-/**
- * __drmm_mutex_init_shim() - initialise a device-managed mutex.
- * @dev: the device.
- * @lock: the mutex.
- * @name: lockdep name.
- * @key: lockdep class key.
- *
- * Return: 0, or -ENOMEM when the release action can't be added (the
- * mutex is then destroyed again, as drmm_add_action_or_reset() does).
- */
-int __drmm_mutex_init_shim(struct drm_device *dev, struct mutex *lock,
-			   const char *name, struct lock_class_key *key)
-{
-	__mutex_init(lock, name, key);
-	if (sw_fault_op_fails("drmm_add_action_or_reset", -ENOMEM)) {
-		mutex_destroy(lock);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/**
- * drm_dev_name_shim() - name printed by drm_* messages.
- * @drm: the device or NULL.
- *
- * Return: the name.
- */
-const char *drm_dev_name_shim(const struct drm_device *drm)
-{
-	return drm && drm->dev ? dev_name(drm->dev) : "(no device)";
 }
 
 /**
@@ -586,27 +634,6 @@ void drm_printf(struct drm_printer *p, const char *f, ...)
 void drm_puts(struct drm_printer *p, const char *str)
 {
 	drm_printf(p, "%s", str);
-}
-
-static void buf_printfn(struct drm_printer *p, const char *fmt, va_list args)
-{
-	struct drm_buf_printer_shim *b = p->arg;
-
-	if (b->len < b->size)
-		b->len += vscnprintf(b->buf + b->len, b->size - b->len, fmt, args);
-}
-
-/**
- * drm_buf_printer_shim() - a printer appending to @b's buffer.
- * @b: the buffer state.
- *
- * Return: the printer.
- */
-struct drm_printer drm_buf_printer_shim(struct drm_buf_printer_shim *b)
-{
-	struct drm_printer p = { .printfn = buf_printfn, .arg = b };
-
-	return p;
 }
 
 /**

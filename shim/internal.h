@@ -4,6 +4,7 @@
 #define SHIM_INTERNAL_H
 
 #include <linux/types.h>
+#include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <shrinkwrap/fault.h>
 
@@ -30,7 +31,21 @@ bool sw_fault_op_fails(const char *name, int err);
 /* slab.c: the allocation site being tagged (fault injection names it). */
 struct alloc_tag *alloc_tag_current_shim(void);
 
-/* mm.c: count of live VMAs (teardown checks). */
-long vma_live_shim(void);
+
+/* shmem.c: write a page only the page cache holds to swap (if room). */
+void shmem_writeback_shim(struct address_space *mapping, pgoff_t index);
+
+/* shmem.c: where a shmem page currently is. */
+enum shmem_slot_state_shim {
+	SHMEM_SLOT_EMPTY,
+	SHMEM_SLOT_RESIDENT,
+	SHMEM_SLOT_SWAPPED,
+};
+enum shmem_slot_state_shim shmem_slot_state_shim(struct address_space *mapping,
+						 pgoff_t index);
+
+/* shmem.c: an inode with its own address space, as alloc_anon_inode() gives. */
+struct inode *alloc_anon_inode_shim(void);
+void free_anon_inode_shim(struct inode *inode);
 
 #endif

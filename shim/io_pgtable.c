@@ -16,6 +16,7 @@
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/io-pgtable.h>
+#include <shrinkwrap/introspect.h>
 
 #include "internal.h"
 
@@ -518,14 +519,14 @@ static phys_addr_t lpae_iova_to_phys(struct io_pgtable_ops *ops, unsigned long i
 }
 
 /**
- * io_pgtable_translate_shim() - translate an IOVA and report its permissions
+ * sw_io_pgtable_translate() - translate an IOVA and report its permissions
  * @ops: the page tables.
  * @iova: the address.
  * @prot: set to the IOMMU_* flags of the mapping, 0 when not mapped.
  *
  * Return: the physical address, or 0 when @iova is not mapped.
  */
-phys_addr_t io_pgtable_translate_shim(struct io_pgtable_ops *ops, u64 iova, int *prot)
+phys_addr_t sw_io_pgtable_translate(struct io_pgtable_ops *ops, u64 iova, int *prot)
 {
 	return lpae_translate(to_lpae(ops), iova, prot);
 }
@@ -555,14 +556,14 @@ static unsigned long lpae_count_locked(struct lpae_pgtable *d, u64 *table, int l
 }
 
 /**
- * io_pgtable_mapped_pages_shim() - count the mapped pages of a range
+ * sw_io_pgtable_mapped_pages() - count the mapped pages of a range
  * @ops: the page tables.
  * @iova: start of the range (rounded down to 4 KiB).
  * @size: length in bytes (the end is rounded up to 4 KiB).
  *
  * Return: how many 4 KiB pages of the range have a valid translation.
  */
-unsigned long io_pgtable_mapped_pages_shim(struct io_pgtable_ops *ops, u64 iova, u64 size)
+unsigned long sw_io_pgtable_mapped_pages(struct io_pgtable_ops *ops, u64 iova, u64 size)
 {
 	struct lpae_pgtable *d = to_lpae(ops);
 	u64 limit = 1ULL << d->iop.cfg.ias;
@@ -581,12 +582,12 @@ unsigned long io_pgtable_mapped_pages_shim(struct io_pgtable_ops *ops, u64 iova,
 }
 
 /**
- * io_pgtable_nr_tables_shim() - how many tables the page tables own
+ * sw_io_pgtable_nr_tables() - how many tables the page tables own
  * @ops: the page tables.
  *
  * Return: the number of table allocations currently live, the pgd included.
  */
-unsigned long io_pgtable_nr_tables_shim(struct io_pgtable_ops *ops)
+unsigned long sw_io_pgtable_nr_tables(struct io_pgtable_ops *ops)
 {
 	struct lpae_pgtable *d = to_lpae(ops);
 	unsigned long n;

@@ -15,6 +15,7 @@
 #include <linux/ww_mutex.h>
 #include <linux/sched.h>
 #include <linux/lockdep.h>
+#include <shrinkwrap/introspect.h>
 
 /*
  * helgrind keeps its record of a pthread lock whose memory is freed without a
@@ -280,10 +281,10 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name, struct lock_class_
 }
 
 /**
- * rwsem_destroy_shim() - release the pthread state of an rwsem.
+ * sw_rwsem_destroy() - release the pthread state of an rwsem.
  * @sem: the rwsem.
  */
-void rwsem_destroy_shim(struct rw_semaphore *sem)
+void sw_rwsem_destroy(struct rw_semaphore *sem)
 {
 	lockdep_reset_lock(&sem->dep_map);
 	pthread_rwlock_destroy(&sem->l);

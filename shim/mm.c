@@ -11,25 +11,26 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include <shrinkwrap/introspect.h>
 
 static long vma_live;
 
 /**
- * vma_live_shim() - VMAs not yet freed.
+ * sw_vma_live() - VMAs not yet freed.
  *
  * Return: the count.
  */
-long vma_live_shim(void)
+long sw_vma_live(void)
 {
 	return __atomic_load_n(&vma_live, __ATOMIC_RELAXED);
 }
 
 /**
- * mm_alloc_shim() - a new, empty address space.
+ * sw_mm_create() - a new, empty address space.
  *
  * Return: the mm or NULL.
  */
-struct mm_struct *mm_alloc_shim(void)
+struct mm_struct *sw_mm_create(void)
 {
 	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
 
@@ -43,24 +44,24 @@ struct mm_struct *mm_alloc_shim(void)
 }
 
 /**
- * mm_free_shim() - free an address space with no VMA left.
+ * sw_mm_destroy() - free an address space with no VMA left.
  * @mm: the mm.
  */
-void mm_free_shim(struct mm_struct *mm)
+void sw_mm_destroy(struct mm_struct *mm)
 {
 	WARN(!list_empty(&mm->mmap_list), "mm freed with VMAs mapped\n");
-	rwsem_destroy_shim(&mm->mmap_lock);
+	sw_rwsem_destroy(&mm->mmap_lock);
 	kfree(mm);
 }
 
 /**
- * vma_alloc_shim() - allocate a VMA of @len bytes in @mm (not yet linked).
+ * sw_vma_alloc() - allocate a VMA of @len bytes in @mm (not yet linked).
  * @mm: the address space.
  * @len: length, page aligned.
  *
  * Return: the VMA or NULL.
  */
-struct vm_area_struct *vma_alloc_shim(struct mm_struct *mm, unsigned long len)
+struct vm_area_struct *sw_vma_alloc(struct mm_struct *mm, unsigned long len)
 {
 	struct vm_area_struct *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
 
@@ -82,11 +83,11 @@ struct vm_area_struct *vma_alloc_shim(struct mm_struct *mm, unsigned long len)
 }
 
 /**
- * vma_link_shim() - make @vma visible in its mm and in @mapping's i_mmap.
+ * sw_vma_link() - make @vma visible in its mm and in @mapping's i_mmap.
  * @vma: the VMA; mmap_lock held for writing.
  * @mapping: the file mapping it maps, or NULL.
  */
-void vma_link_shim(struct vm_area_struct *vma, struct address_space *mapping)
+void sw_vma_link(struct vm_area_struct *vma, struct address_space *mapping)
 {
 	mmap_assert_locked(vma->vm_mm);
 	list_add_tail(&vma->shim_mm_node, &vma->vm_mm->mmap_list);
@@ -98,11 +99,11 @@ void vma_link_shim(struct vm_area_struct *vma, struct address_space *mapping)
 }
 
 /**
- * vma_unlink_free_shim() - unlink, zap and free a VMA.
+ * sw_vma_unlink_free() - unlink, zap and free a VMA.
  * @vma: the VMA; mmap_lock held for writing.
  * @mapping: the mapping it was linked to, or NULL.
  */
-void vma_unlink_free_shim(struct vm_area_struct *vma, struct address_space *mapping)
+void sw_vma_unlink_free(struct vm_area_struct *vma, struct address_space *mapping)
 {
 	mmap_assert_locked(vma->vm_mm);
 	if (mapping) {

@@ -23,7 +23,7 @@
 #include <linux/sched/mm.h>
 #include <shrinkwrap/fault.h>
 #include <shrinkwrap/report.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 #include "internal.h"
 

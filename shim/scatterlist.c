@@ -8,7 +8,7 @@
 #include <linux/scatterlist.h>
 #include <linux/dma-mapping.h>
 #include <linux/slab.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 #include "internal.h"
 
@@ -210,11 +210,11 @@ void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size
 }
 
 /**
- * dma_sync_count_shim() - syncs performed so far.
+ * sw_dma_sync_count() - syncs performed so far.
  *
  * Return: the count.
  */
-unsigned long dma_sync_count_shim(void)
+unsigned long sw_dma_sync_count(void)
 {
 	return __atomic_load_n(&dma_syncs, __ATOMIC_RELAXED);
 }

@@ -14,7 +14,7 @@
 #include <linux/sched.h>
 #include <linux/capability.h>
 #include <linux/lockdep.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 static __thread struct task_struct *current_task;
 static pthread_key_t task_key;

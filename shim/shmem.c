@@ -15,6 +15,7 @@
 #include <shrinkwrap/report.h>
 
 #include "internal.h"
+#include <shrinkwrap/introspect.h>
 
 struct shmem_slot {
 	struct page	*page;
@@ -61,7 +62,7 @@ struct inode *alloc_anon_inode_shim(void)
 void free_anon_inode_shim(struct inode *inode)
 {
 	WARN(!RB_EMPTY_ROOT(&inode->i_data.i_mmap.rb_root), "anon inode freed with VMAs mapped\n");
-	rwsem_destroy_shim(&inode->i_data.i_mmap_rwsem);
+	sw_rwsem_destroy(&inode->i_data.i_mmap_rwsem);
 	kfree(inode);
 }
 
@@ -259,7 +260,7 @@ void fput(struct file *file)
 	if (inode) {
 		shmem_truncate_range(inode, 0, -1);
 		kfree(inode->i_data.slots);
-		rwsem_destroy_shim(&inode->i_data.i_mmap_rwsem);
+		sw_rwsem_destroy(&inode->i_data.i_mmap_rwsem);
 		kfree(inode);
 	}
 	kfree(file);

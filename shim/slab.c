@@ -216,7 +216,7 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
 }
 
 /**
- * kmem_cache_create_shim() - create an object cache; use kmem_cache_create().
+ * __kmem_cache_create() - create an object cache; use kmem_cache_create().
  * @name: cache name.
  * @size: object size.
  * @align: object alignment (0 for the default).
@@ -225,7 +225,7 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
  *
  * Return: the cache or NULL.
  */
-struct kmem_cache *kmem_cache_create_shim(const char *name, unsigned int size,
+struct kmem_cache *__kmem_cache_create(const char *name, unsigned int size,
 					  unsigned int align, unsigned int flags,
 					  void (*ctor)(void *))
 {

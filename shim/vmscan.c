@@ -12,7 +12,7 @@
 #include <linux/slab.h>
 #include <linux/rwsem.h>
 #include <linux/sched/mm.h>
-#include <shrinkwrap/world.h>
+#include <shrinkwrap/introspect.h>
 
 #include "internal.h"
 

@@ -1,10 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /* The common test fixture. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sw_test.h"
+
+static pthread_t test_thread;
+
+/*
+ * A harness call that cannot keep its promise fails the running test (cmocka
+ * longjmps out of it; the teardown still runs). From another thread there
+ * is no test to fail: say so and end the suite.
+ */
+static void sw_test_harness_failed(const char *msg)
+{
+	if (pthread_equal(pthread_self(), test_thread))
+		fail_msg("harness: %s", msg);
+	fprintf(stderr, "harness (worker thread): %s\n", msg);
+	abort();
+}
+
+static int sw_setup_with(void **state, const struct sw_world_config *cfg)
+{
+	struct sw_world *w;
+
+	test_thread = pthread_self();
+	sw_harness_set_fail_handler(sw_test_harness_failed);
+	w = sw_world_create(cfg);
+	*state = w;
+	return w ? 0 : -1;
+}
 
 struct sw_ctx sw_ctx_get(void **state, const char *comm)
 {
@@ -18,19 +45,14 @@ struct sw_ctx sw_ctx_get(void **state, const char *comm)
 
 int sw_setup(void **state)
 {
-	struct sw_world *w = sw_world_create(NULL);
-
-	*state = w;
-	return w ? 0 : -1;
+	return sw_setup_with(state, NULL);
 }
 
 int sw_setup_noswap(void **state)
 {
 	struct sw_world_config cfg = { .mem_pages = 4096, .swap_pages = 0 };
-	struct sw_world *w = sw_world_create(&cfg);
 
-	*state = w;
-	return w ? 0 : -1;
+	return sw_setup_with(state, &cfg);
 }
 
 int sw_teardown(void **state)

@@ -14,6 +14,16 @@
 #include <cmocka.h>
 
 #include <shrinkwrap/world.h>
+#include <shrinkwrap/proc.h>
+#include <shrinkwrap/bo.h>
+#include <shrinkwrap/mmap.h>
+#include <shrinkwrap/vm.h>
+#include <shrinkwrap/submit.h>
+#include <shrinkwrap/pressure.h>
+#include <shrinkwrap/invariants.h>
+#include <shrinkwrap/introspect.h>
+#include <shrinkwrap/report.h>
+#include <shrinkwrap/fault.h>
 
 struct panthor_device;
 struct sw_proc;

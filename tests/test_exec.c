@@ -272,8 +272,8 @@ static void test_exec_prepare_reserves_fences(void **state)
 		dma_resv_add_fence(objs[0]->resv, fences[i], DMA_RESV_USAGE_BOOKKEEP);
 		dma_resv_add_fence(objs[1]->resv, fences[i], DMA_RESV_USAGE_WRITE);
 	}
-	assert_int_equal(dma_resv_fence_count_shim(objs[0]->resv), 8);
-	assert_int_equal(dma_resv_fence_count_shim(objs[1]->resv), 8);
+	assert_int_equal(sw_dma_resv_fence_count(objs[0]->resv), 8);
+	assert_int_equal(sw_dma_resv_fence_count(objs[1]->resv), 8);
 
 	/* The shim reserves exactly what was asked for 8: one more WARNs. */
 	sw_expect_reports(SW_REPORT_WARN, 1);

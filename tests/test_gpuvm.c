@@ -1111,8 +1111,8 @@ static void test_exec_lock_and_add_fence(void **state)
 	drm_gpuvm_exec_unlock(&vm_exec);
 	assert_false(dma_resv_is_locked(drm_gpuvm_resv(vm)));
 
-	assert_int_equal(dma_resv_fence_count_shim(drm_gpuvm_resv(vm)), 1);
-	assert_int_equal(dma_resv_fence_count_shim(shared->resv), 1);
+	assert_int_equal(sw_dma_resv_fence_count(drm_gpuvm_resv(vm)), 1);
+	assert_int_equal(sw_dma_resv_fence_count(shared->resv), 1);
 	/* A READ wait ignores BOOKKEEP fences but not WRITE ones. */
 	assert_false(dma_resv_test_signaled(drm_gpuvm_resv(vm), DMA_RESV_USAGE_READ));
 	assert_true(dma_resv_test_signaled(shared->resv, DMA_RESV_USAGE_READ));

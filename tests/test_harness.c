@@ -148,6 +148,30 @@ static void test_lockdep_report_fails(void **state)
 	assert_true(sw_world_destroy(w) >= 1);
 }
 
+static char harness_msg[256];
+
+static void record_harness_failure(const char *msg)
+{
+	snprintf(harness_msg, sizeof(harness_msg), "%s", msg);
+}
+
+/* A harness call that cannot make its object fails the test, not the suite. */
+static void test_harness_failure_reaches_handler(void **state)
+{
+	struct sw_world *w = fresh();
+	struct sw_proc *p = sw_proc_create(w, "hfail", 0);
+	struct sw_file *f = sw_file_open(p);
+
+	harness_msg[0] = 0;
+	sw_harness_set_fail_handler(record_harness_failure);
+	sw_fault_fail_next(SW_FAULT_KMALLOC, 1);
+	assert_null(sw_bo_create(f, 4096, 0));
+	sw_fault_reset();
+	sw_harness_set_fail_handler(NULL);
+	assert_non_null(strstr(harness_msg, "sw_bo_create(4096)"));
+	assert_int_equal(sw_world_destroy(w), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +184,7 @@ int main(void)
 		cmocka_unit_test(test_leaked_bo_reference_fails),
 		cmocka_unit_test(test_held_lock_fails),
 		cmocka_unit_test(test_lockdep_report_fails),
+		cmocka_unit_test(test_harness_failure_reaches_handler),
 	};
 
 	sw_report_quiet(true);

@@ -99,16 +99,16 @@ static void test_iopgtable_map_unmap_each_size(void **state)
 		assert_int_equal(ops->iova_to_phys(ops, iova + sz - 8), pa + sz - 8);
 		assert_int_equal(ops->iova_to_phys(ops, iova + sz), 0);
 		assert_int_equal(ops->iova_to_phys(ops, iova - 1), 0);
-		assert_int_equal(io_pgtable_translate_shim(ops, iova + 5, &prot), pa + 5);
+		assert_int_equal(sw_io_pgtable_translate(ops, iova + 5, &prot), pa + 5);
 		assert_int_equal(prot & (IOMMU_READ | IOMMU_WRITE), IOMMU_READ | IOMMU_WRITE);
-		assert_int_equal(io_pgtable_mapped_pages_shim(ops, iova - SZ_4K, sz + 2 * SZ_4K),
+		assert_int_equal(sw_io_pgtable_mapped_pages(ops, iova - SZ_4K, sz + 2 * SZ_4K),
 				 sz / SZ_4K);
-		assert_int_equal(io_pgtable_mapped_pages_shim(ops, iova + SZ_4K, SZ_4K),
+		assert_int_equal(sw_io_pgtable_mapped_pages(ops, iova + SZ_4K, SZ_4K),
 				 sz > SZ_4K ? 1 : 0);
 
 		assert_int_equal(ops->unmap_pages(ops, iova, sz, 1, NULL), sz);
 		assert_int_equal(ops->iova_to_phys(ops, iova), 0);
-		assert_int_equal(io_pgtable_mapped_pages_shim(ops, iova, sz), 0);
+		assert_int_equal(sw_io_pgtable_mapped_pages(ops, iova, sz), 0);
 	}
 	free_io_pgtable_ops(ops);
 }
@@ -123,10 +123,10 @@ static void test_iopgtable_prot(void **state)
 
 	assert_int_equal(map(ops, SZ_1M, PA_BASE, SZ_4K, 1, IOMMU_READ | IOMMU_NOEXEC, &mapped),
 			 0);
-	assert_int_equal(io_pgtable_translate_shim(ops, SZ_1M, &prot), PA_BASE);
+	assert_int_equal(sw_io_pgtable_translate(ops, SZ_1M, &prot), PA_BASE);
 	assert_int_equal(prot & (IOMMU_READ | IOMMU_WRITE | IOMMU_NOEXEC),
 			 IOMMU_READ | IOMMU_NOEXEC);
-	assert_int_equal(io_pgtable_translate_shim(ops, 2 * SZ_1M, &prot), 0);
+	assert_int_equal(sw_io_pgtable_translate(ops, 2 * SZ_1M, &prot), 0);
 	assert_int_equal(prot, 0);
 	/* Neither read nor write: refused. */
 	assert_int_equal(map(ops, 3 * SZ_1M, PA_BASE, SZ_4K, 1, IOMMU_CACHE, &mapped), -EINVAL);
@@ -149,13 +149,13 @@ static void test_iopgtable_map_stops_at_table_end(void **state)
 			 0);
 	total += mapped;
 	assert_int_equal(total, 48 * SZ_4K);
-	assert_int_equal(io_pgtable_mapped_pages_shim(ops, 0, SZ_1G), 48);
+	assert_int_equal(sw_io_pgtable_mapped_pages(ops, 0, SZ_1G), 48);
 	assert_int_equal(ops->iova_to_phys(ops, SZ_2M + 5 * SZ_4K), PA_BASE + 21 * SZ_4K);
 
 	/* Unmap stops at the table end too. */
 	assert_int_equal(ops->unmap_pages(ops, iova, SZ_4K, 48, NULL), 16 * SZ_4K);
 	assert_int_equal(ops->unmap_pages(ops, SZ_2M, SZ_4K, 32, NULL), 32 * SZ_4K);
-	assert_int_equal(io_pgtable_mapped_pages_shim(ops, 0, SZ_1G), 0);
+	assert_int_equal(sw_io_pgtable_mapped_pages(ops, 0, SZ_1G), 0);
 	free_io_pgtable_ops(ops);
 }
 
@@ -174,7 +174,7 @@ static void test_iopgtable_map_over_mapped_warns(void **state)
 	assert_int_equal(mapped, 0);
 	assert_int_equal(sw_reports_unexpected(SW_REPORT_WARN), 0);
 	/* Nothing of the failed call was written. */
-	assert_int_equal(io_pgtable_mapped_pages_shim(ops, SZ_4M, SZ_2M), 4);
+	assert_int_equal(sw_io_pgtable_mapped_pages(ops, SZ_4M, SZ_2M), 4);
 
 	/* A page inside a block: the block is a leaf on the way down. */
 	assert_int_equal(map(ops, 3 * SZ_2M, PA_BASE, SZ_2M, 1, IOMMU_READ, &mapped), 0);
@@ -271,16 +271,16 @@ static void test_iopgtable_tables_freed_on_block_unmap(void **state)
 	struct iommu_iotlb_gather gather;
 	size_t mapped;
 
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 1);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 1);
 	assert_int_equal(map(ops, SZ_1G, PA_BASE, SZ_4K, 512, IOMMU_READ, &mapped), 0);
 	assert_int_equal(mapped, SZ_2M);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 4);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 4);
 
 	/* Page by page: the last-level table stays. */
 	iommu_iotlb_gather_init(&gather);
 	assert_int_equal(ops->unmap_pages(ops, SZ_1G, SZ_4K, 2, &gather), 2 * SZ_4K);
 	assert_int_equal(calls.add_page, 2);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 4);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 4);
 	gather.queued = true;
 	assert_int_equal(ops->unmap_pages(ops, SZ_1G + 2 * SZ_4K, SZ_4K, 1, &gather), SZ_4K);
 	assert_int_equal(calls.add_page, 2);
@@ -288,22 +288,22 @@ static void test_iopgtable_tables_freed_on_block_unmap(void **state)
 	/* The whole 2M at once: the table goes, after a walk flush. */
 	assert_int_equal(ops->unmap_pages(ops, SZ_1G, SZ_2M, 1, NULL), SZ_2M);
 	assert_int_equal(calls.flush_walk, 1);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 3);
-	assert_int_equal(io_pgtable_mapped_pages_shim(ops, SZ_1G, SZ_2M), 0);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 3);
+	assert_int_equal(sw_io_pgtable_mapped_pages(ops, SZ_1G, SZ_2M), 0);
 
 	/* A 2M block over a table of pages replaces the table. */
 	assert_int_equal(map(ops, SZ_1G, PA_BASE, SZ_4K, 8, IOMMU_READ, &mapped), 0);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 4);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 4);
 	assert_int_equal(map(ops, SZ_1G, PA_BASE + SZ_1G, SZ_2M, 1, IOMMU_READ, &mapped), 0);
 	assert_int_equal(calls.flush_walk, 2);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 3);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 3);
 	assert_int_equal(ops->iova_to_phys(ops, SZ_1G + SZ_4K), PA_BASE + SZ_1G + SZ_4K);
 
 	/* A 1G unmap over L2+L3 tables frees both levels. */
 	assert_int_equal(map(ops, SZ_1G + SZ_2M, PA_BASE, SZ_4K, 1, IOMMU_READ, &mapped), 0);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 4);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 4);
 	assert_int_equal(ops->unmap_pages(ops, SZ_1G, SZ_1G, 1, NULL), SZ_1G);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 2);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 2);
 
 	free_io_pgtable_ops(ops);
 	assert_int_equal(calls.flush_all, 1);
@@ -321,8 +321,8 @@ static void test_iopgtable_free_releases_tables(void **state)
 	for (i = 0; i < 16; i++)
 		assert_int_equal(map(ops, (u64)i * 37 * SZ_1G + (u64)i * SZ_2M + SZ_4K,
 				     PA_BASE, SZ_4K, 3, IOMMU_READ, &mapped), 0);
-	assert_int_equal(free_pages(), before - io_pgtable_nr_tables_shim(ops));
-	assert_true(io_pgtable_nr_tables_shim(ops) > 16);
+	assert_int_equal(free_pages(), before - sw_io_pgtable_nr_tables(ops));
+	assert_true(sw_io_pgtable_nr_tables(ops) > 16);
 	free_io_pgtable_ops(ops);
 	assert_int_equal(free_pages(), before);
 }
@@ -349,13 +349,13 @@ static void test_iopgtable_alloc_failure(void **state)
 	assert_int_equal(sw_fault_injected(SW_FAULT_PAGES), 1);
 	sw_fault_reset();
 	assert_int_equal(ops->iova_to_phys(ops, SZ_1G), 0);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 2);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 2);
 	assert_int_equal(free_pages(), before - 2);
 
 	/* It works once memory is back, reusing the table already installed. */
 	assert_int_equal(map(ops, SZ_1G, PA_BASE, SZ_4K, 4, IOMMU_READ, &mapped), 0);
 	assert_int_equal(mapped, 4 * SZ_4K);
-	assert_int_equal(io_pgtable_nr_tables_shim(ops), 4);
+	assert_int_equal(sw_io_pgtable_nr_tables(ops), 4);
 	free_io_pgtable_ops(ops);
 	assert_int_equal(free_pages(), before);
 }
@@ -443,7 +443,7 @@ static void *walker_thread(void *arg)
 
 		if (wk->ops->iova_to_phys(wk->ops, STABLE_VA + off + 8) != PA_BASE + off + 8)
 			wk->errors++;
-		io_pgtable_mapped_pages_shim(wk->ops, STABLE_VA - SZ_2M, 2 * SZ_2M);
+		sw_io_pgtable_mapped_pages(wk->ops, STABLE_VA - SZ_2M, 2 * SZ_2M);
 		wk->walks++;
 	}
 	return NULL;
@@ -477,7 +477,7 @@ static void test_iopgtable_walk_races_updates(void **state)
 	pthread_join(t, NULL);
 	assert_int_equal(wk.errors, 0);
 	assert_true(wk.walks >= 100);
-	assert_int_equal(io_pgtable_mapped_pages_shim(wk.ops, 0, 1ULL << 48), STABLE_PAGES);
+	assert_int_equal(sw_io_pgtable_mapped_pages(wk.ops, 0, 1ULL << 48), STABLE_PAGES);
 	free_io_pgtable_ops(wk.ops);
 }
 

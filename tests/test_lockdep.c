@@ -112,7 +112,7 @@ static void test_rwsem_down_read_twice_reports_recursive_read_is_not_recursive(v
 	assert_lockdep(1, RECURSIVE);
 	up_read(&sem);
 	up_read(&sem);
-	rwsem_destroy_shim(&sem);
+	sw_rwsem_destroy(&sem);
 }
 
 static void test_abba_one_thread_reports_circular(void **state)
@@ -260,7 +260,7 @@ static void test_rwsem_reader_is_not_recursive_in_a_cycle(void **state)
 	assert_lockdep(1, CIRCULAR);
 	up_read(&sem);
 	mutex_unlock(&m);
-	rwsem_destroy_shim(&sem);
+	sw_rwsem_destroy(&sem);
 	mutex_destroy(&m);
 }
 
@@ -481,7 +481,7 @@ static void test_lockdep_assert_held_write_on_read_held_rwsem_reports(void **sta
 	lockdep_assert_held_write(&sem);
 	assert_lockdep(1, "WARNING: lockdep assertion failed");
 	up_read(&sem);
-	rwsem_destroy_shim(&sem);
+	sw_rwsem_destroy(&sem);
 }
 
 static void test_might_lock_records_order_without_taking_the_lock(void **state)

@@ -29,13 +29,13 @@ static struct sw_bo *new_bo(void **state, struct sw_proc **pp)
 static void test_sync_never_populated(void **state)
 {
 	struct sw_bo *bo = new_bo(state, NULL);
-	unsigned long syncs = dma_sync_count_shim();
+	unsigned long syncs = sw_dma_sync_count();
 
 	assert_int_equal(panthor_gem_sync(sw_bo_obj(bo),
 					  DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH_AND_INVALIDATE,
 					  0, SIZE), 0);
 	assert_null(sw_bo_obj(bo)->backing.pages);
-	assert_int_equal(dma_sync_count_shim(), syncs);
+	assert_int_equal(sw_dma_sync_count(), syncs);
 }
 
 static void test_sync_evicted_does_not_swap_in(void **state)
@@ -62,10 +62,10 @@ static void test_sync_populated_range(void **state)
 	unsigned long syncs;
 
 	assert_int_equal(panthor_gem_pin(obj), 0);
-	syncs = dma_sync_count_shim();
+	syncs = sw_dma_sync_count();
 	assert_int_equal(panthor_gem_sync(obj, DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH,
 					  PAGE_SIZE, 2 * PAGE_SIZE), 0);
-	assert_true(dma_sync_count_shim() > syncs);
+	assert_true(sw_dma_sync_count() > syncs);
 	assert_int_equal(panthor_gem_sync(obj, DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH,
 					  PAGE_SIZE, SIZE), -EINVAL);
 	assert_int_equal(panthor_gem_sync(obj, DRM_PANTHOR_BO_SYNC_CPU_CACHE_FLUSH,

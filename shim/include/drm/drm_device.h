@@ -27,6 +27,11 @@ struct drm_device {
 	char			*unique;
 	struct mutex		filelist_mutex;
 	struct list_head	filelist;
+	/* shim: managed.lock is a mutex; drmm actions are added from process context. */
+	struct {
+		struct list_head resources;
+		struct mutex lock;
+	} managed;
 };
 
 static inline struct device *drm_dev_dma_dev(struct drm_device *dev)
@@ -34,8 +39,5 @@ static inline struct device *drm_dev_dma_dev(struct drm_device *dev)
 	return dev->dma_dev ? dev->dma_dev : dev->dev;
 }
 
-/* shim: set up/tear down what drm_dev_init() would (anon inode, offsets). */
-int drm_dev_init_shim(struct drm_device *dev, struct device *parent);
-void drm_dev_fini_shim(struct drm_device *dev);
 
 #endif

@@ -12,7 +12,6 @@ struct drm_minor;
 struct drm_file {
 	struct drm_minor	*minor;
 	void			*driver_priv;
-	pid_t			client_tgid_shim;
 	struct list_head	lhead;
 };
 

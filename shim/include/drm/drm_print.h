@@ -17,34 +17,25 @@ struct drm_printer {
 void drm_printf(struct drm_printer *p, const char *f, ...) __printf(2, 3);
 void drm_puts(struct drm_printer *p, const char *str);
 
-/* shim: a printer that appends to a caller-provided buffer. */
-struct drm_buf_printer_shim {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-struct drm_printer drm_buf_printer_shim(struct drm_buf_printer_shim *b);
-
 #define drm_printf_indent(printer, indent, fmt, ...) \
 	drm_printf((printer), "%.*s" fmt, (indent), "\t\t\t\t\tX", ##__VA_ARGS__)
 
-const char *drm_dev_name_shim(const struct drm_device *drm);
-
+/* shim: messages name the device by dev_name() alone, not driver and device. */
 #define drm_err(drm, fmt, ...) \
-	pr_err("%s [drm] *ERROR* " fmt, drm_dev_name_shim(drm), ##__VA_ARGS__)
+	pr_err("%s [drm] *ERROR* " fmt, dev_name((drm)->dev), ##__VA_ARGS__)
 #define drm_warn(drm, fmt, ...) \
-	pr_warn("%s [drm] " fmt, drm_dev_name_shim(drm), ##__VA_ARGS__)
+	pr_warn("%s [drm] " fmt, dev_name((drm)->dev), ##__VA_ARGS__)
 #define drm_info(drm, fmt, ...) \
-	pr_info("%s [drm] " fmt, drm_dev_name_shim(drm), ##__VA_ARGS__)
+	pr_info("%s [drm] " fmt, dev_name((drm)->dev), ##__VA_ARGS__)
 #define drm_dbg(drm, fmt, ...) \
-	pr_debug("%s [drm] " fmt, drm_dev_name_shim(drm), ##__VA_ARGS__)
+	pr_debug("%s [drm] " fmt, dev_name((drm)->dev), ##__VA_ARGS__)
 #define drm_dbg_kms(drm, fmt, ...) drm_dbg(drm, fmt, ##__VA_ARGS__)
 #define drm_dbg_driver(drm, fmt, ...) drm_dbg(drm, fmt, ##__VA_ARGS__)
 
 #define drm_WARN(drm, condition, format, arg...) \
-	WARN(condition, "%s: [drm] " format, drm_dev_name_shim(drm), ##arg)
+	WARN(condition, "%s: [drm] " format, dev_name((drm)->dev), ##arg)
 #define drm_WARN_ONCE(drm, condition, format, arg...) \
-	WARN_ONCE(condition, "%s: [drm] " format, drm_dev_name_shim(drm), ##arg)
+	WARN_ONCE(condition, "%s: [drm] " format, dev_name((drm)->dev), ##arg)
 #define drm_WARN_ON(drm, x) \
 	drm_WARN((drm), (x), "drm_WARN_ON(" #x ")")
 #define drm_WARN_ON_ONCE(drm, x) \

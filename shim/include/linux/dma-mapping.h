@@ -24,7 +24,5 @@ void dma_sync_single_for_cpu(struct device *dev, dma_addr_t addr, size_t size,
 void dma_sync_single_for_device(struct device *dev, dma_addr_t addr, size_t size,
 				enum dma_data_direction dir);
 
-/* shim: counters for tests. */
-unsigned long dma_sync_count_shim(void);
 
 #endif

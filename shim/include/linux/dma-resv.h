@@ -38,7 +38,6 @@ void dma_resv_add_fence(struct dma_resv *obj, struct dma_fence *fence,
 long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 			   bool intr, unsigned long timeout);
 bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage);
-unsigned int dma_resv_fence_count_shim(struct dma_resv *obj);
 
 static inline int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
 {

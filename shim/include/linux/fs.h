@@ -64,8 +64,6 @@ struct file_operations {
 };
 
 void fput(struct file *file);
-struct inode *alloc_anon_inode_shim(void);
-void free_anon_inode_shim(struct inode *inode);
 
 static inline struct inode *file_inode(const struct file *f)
 {

@@ -172,11 +172,5 @@ static inline void io_pgtable_tlb_add_page(struct io_pgtable *iop,
 		iop->cfg.tlb->tlb_add_page(gather, iova, granule, iop->cookie);
 }
 
-/* shim: 4 KiB pages of [@iova, @iova + @size) with a valid translation. */
-unsigned long io_pgtable_mapped_pages_shim(struct io_pgtable_ops *ops, u64 iova, u64 size);
-/* shim: iova_to_phys() that also returns the IOMMU_* permissions of the PTE. */
-phys_addr_t io_pgtable_translate_shim(struct io_pgtable_ops *ops, u64 iova, int *prot);
-/* shim: table pages (or @cfg.alloc chunks) currently owned by @ops. */
-unsigned long io_pgtable_nr_tables_shim(struct io_pgtable_ops *ops);
 
 #endif

@@ -39,6 +39,5 @@ int __must_check down_write_killable(struct rw_semaphore *sem);
 int down_write_trylock(struct rw_semaphore *sem);
 void up_write(struct rw_semaphore *sem);
 void downgrade_write(struct rw_semaphore *sem);
-void rwsem_destroy_shim(struct rw_semaphore *sem);
 
 #endif

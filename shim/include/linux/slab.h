@@ -42,11 +42,11 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags);
 
 struct kmem_cache;
 
-struct kmem_cache *kmem_cache_create_shim(const char *name, unsigned int size,
+struct kmem_cache *__kmem_cache_create(const char *name, unsigned int size,
 					  unsigned int align, unsigned int flags,
 					  void (*ctor)(void *));
 #define kmem_cache_create(name, size, align, flags, ctor) \
-	kmem_cache_create_shim(name, size, align, flags, ctor)
+	__kmem_cache_create(name, size, align, flags, ctor)
 #define KMEM_CACHE(__struct, __flags) \
 	kmem_cache_create(#__struct, sizeof(struct __struct), \
 			  __alignof__(struct __struct), (__flags), NULL)

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/*
+ * Memory pressure on the world's device: its shrinker's count and scan
+ * called as reclaim calls them: include/shrinkwrap/pressure.h.
+ */
+#include <linux/kernel.h>
+#include <linux/lockdep.h>
+#include <linux/sched/mm.h>
+#include <linux/shrinker.h>
+
+#include <shrinkwrap/pressure.h>
+
+#include "panthor_device.h"
+#include "world_priv.h"
+
+/**
+ * sw_shrinker_count() - the device shrinker's count_objects().
+ * @w: the world.
+ * @gfp: reclaim context.
+ *
+ * Return: what count_objects() returned.
+ */
+unsigned long sw_shrinker_count(struct sw_world *w, unsigned int gfp)
+{
+	struct shrinker *s = w->ptdev->reclaim.shrinker;
+	struct shrink_control sc = { .gfp_mask = gfp };
+
+	return s->count_objects(s, &sc);
+}
+
+/**
+ * sw_shrinker_scan() - the device shrinker's scan_objects(), run inside
+ * fs_reclaim as reclaim runs it.
+ * @w: the world.
+ * @nr_to_scan: pages to scan.
+ * @gfp: reclaim context.
+ *
+ * Return: what scan_objects() returned.
+ */
+unsigned long sw_shrinker_scan(struct sw_world *w, unsigned long nr_to_scan, unsigned int gfp)
+{
+	struct shrinker *s = w->ptdev->reclaim.shrinker;
+	struct shrink_control sc = { .gfp_mask = gfp, .nr_to_scan = nr_to_scan,
+				     .nr_scanned = nr_to_scan };
+	unsigned int noreclaim;
+	unsigned long ret;
+
+	fs_reclaim_acquire(gfp);
+	noreclaim = memalloc_noreclaim_save();
+	ret = s->scan_objects(s, &sc);
+	memalloc_noreclaim_restore(noreclaim);
+	fs_reclaim_release(gfp);
+	return ret;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 or MIT */
+/*
+ * Test back doors into the shim: what tests, the harness and tools may ask
+ * of "the kernel" that the kernel API has no call for. Every one lives in
+ * the shim; each section names its file. Nothing here is kernel API, so
+ * lib/ never calls any of it (scripts/check-lib-includes.sh rejects it),
+ * and shim/include, which mirrors the kernel headers, declares none of it.
+ */
+#ifndef SHRINKWRAP_INTROSPECT_H
+#define SHRINKWRAP_INTROSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct address_space;
+struct device;
+struct dma_resv;
+struct drm_device;
+struct io_pgtable_ops;
+struct mm_struct;
+struct page;
+struct rw_semaphore;
+struct vm_area_struct;
+
+/* shim/page_alloc.c: the page budget, the swap store and vmap. */
+struct sw_mm_stats {
+	unsigned long total_pages, free_pages, allocs, frees, alloc_failures;
+	unsigned long swap_total, swap_free, swap_outs, swap_ins;
+};
+void sw_mm_stats(struct sw_mm_stats *stats);
+int sw_mm_init(unsigned long nr_pages, unsigned long nr_swap_pages);
+long sw_mm_fini(void);
+bool sw_page_is_allocated(const struct page *page);
+long sw_vmap_live(void);
+
+/* shim/vmscan.c: the reclaim engine. */
+/** sw_reclaim() - direct reclaim: shrink_slab() at rising priority. */
+unsigned long sw_reclaim(unsigned int gfp, unsigned long nr_pages);
+struct sw_reclaim_stats {
+	unsigned long counts, scans, stops, freed, direct_reclaims;
+};
+void sw_reclaim_stats(struct sw_reclaim_stats *stats);
+void sw_reclaim_stats_reset(void);
+long sw_shrinkers_registered(void);
+
+/* shim/mm.c: address spaces and VMAs of the harness's processes. */
+struct mm_struct *sw_mm_create(void);
+void sw_mm_destroy(struct mm_struct *mm);
+struct vm_area_struct *sw_vma_alloc(struct mm_struct *mm, unsigned long len);
+void sw_vma_link(struct vm_area_struct *vma, struct address_space *mapping);
+void sw_vma_unlink_free(struct vm_area_struct *vma, struct address_space *mapping);
+long sw_vma_live(void);
+
+/* shim/sched.c: the task identity of the calling thread. */
+void sw_task_set(pid_t tgid, const char *comm, unsigned long long caps);
+void sw_task_signal(int pending);
+
+/* shim/debugfs.c: debugfs and sysfs files, as read(2)/write(2) reach them. */
+ssize_t sw_debugfs_read(const char *path, char *buf, size_t len);
+ssize_t sw_debugfs_write(const char *path, const char *str);
+ssize_t sw_sysfs_write(struct device *dev, const char *name, const char *str);
+ssize_t sw_sysfs_read(struct device *dev, const char *name, char *buf);
+
+/* shim/drm_gem.c: what drm_dev_init() sets up for GEM (anon inode, offsets). */
+int sw_drm_dev_init(struct drm_device *dev, struct device *parent);
+void sw_drm_dev_fini(struct drm_device *dev);
+
+/* shim/dma_resv.c */
+/** sw_dma_resv_lockdep_prime() - teach lockdep the kernel's orders around a resv. */
+void sw_dma_resv_lockdep_prime(void);
+unsigned int sw_dma_resv_fence_count(struct dma_resv *obj);
+
+/* shim/scatterlist.c: dma_sync_sgtable_* calls made. */
+unsigned long sw_dma_sync_count(void);
+
+/* shim/io_pgtable.c */
+/** sw_io_pgtable_mapped_pages() - 4 KiB pages of [@iova, @iova + @size) with a PTE. */
+unsigned long sw_io_pgtable_mapped_pages(struct io_pgtable_ops *ops, unsigned long long iova,
+					 unsigned long long size);
+/** sw_io_pgtable_translate() - iova_to_phys() that also gives the IOMMU_* permissions. */
+unsigned long long sw_io_pgtable_translate(struct io_pgtable_ops *ops, unsigned long long iova,
+					   int *prot);
+/** sw_io_pgtable_nr_tables() - table pages (or @cfg.alloc chunks) @ops owns. */
+unsigned long sw_io_pgtable_nr_tables(struct io_pgtable_ops *ops);
+
+/* shim/locking.c: release the pthread state of an rwsem (the kernel has none). */
+void sw_rwsem_destroy(struct rw_semaphore *sem);
+
+#endif
