@@ -2,7 +2,7 @@
 /*
  * debugfs, seq_file, simple attributes and device attribute groups.
  * Files form an in-memory tree; the harness opens them through their
- * file_operations exactly as a read(2)/write(2) would (shrinkwrap/world.h).
+ * file_operations exactly as a read(2)/write(2) would (shrinkwrap/introspect.h).
  */
 #include <errno.h>
 #include <pthread.h>

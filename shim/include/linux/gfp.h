@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Page allocation. shim: pages come from a fixed budget of real 4 KiB
- * pages (shrinkwrap/world.h sets it); when the budget runs out, callers
+ * pages (shrinkwrap/introspect.h sets it); when the budget runs out, callers
  * whose gfp allows direct reclaim run the shrinkers first.
  */
 #ifndef __LINUX_GFP_H

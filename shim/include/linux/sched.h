@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The current task. shim: every pthread gets a task_struct on first use;
- * the harness sets its tgid, comm and capabilities (shrinkwrap/world.h).
+ * the harness sets its tgid, comm and capabilities (shrinkwrap/introspect.h).
  */
 #ifndef _LINUX_SCHED_H_SHIM
 #define _LINUX_SCHED_H_SHIM
