@@ -240,9 +240,6 @@ unsigned int sw_dma_resv_fence_count(struct dma_resv *obj)
 	return n;
 }
 
-struct mm_struct *sw_mm_create(void);
-void sw_mm_destroy(struct mm_struct *mm);
-
 /**
  * sw_dma_resv_lockdep_prime() - teach lockdep the kernel's orders around
  * reservation locks, as dma_resv_lockdep() does at boot: mmap_lock before
