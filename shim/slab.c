@@ -208,7 +208,8 @@ void *krealloc_noprof(const void *p, size_t new_size, gfp_t flags)
 	n = slab_alloc(new_size, flags & ~__GFP_ZERO, 16, NULL);
 	if (!n)
 		return NULL;
-	memcpy(n, p, old < new_size ? old : new_size);
+	if (old)
+		memcpy(n, p, old < new_size ? old : new_size);
 	if ((flags & __GFP_ZERO) && new_size > old)
 		memset((char *)n + old, 0, new_size - old);
 	kfree(p);
