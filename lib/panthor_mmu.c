@@ -1318,9 +1318,10 @@ struct panthor_vm *panthor_vm_create(struct panthor_device *ptdev, bool for_mcu,
 		.free = free_pt,
 	};
 
+	/* The configuration is fixed and valid: only allocations can fail. */
 	vm->pgtbl_ops = alloc_io_pgtable_ops(ARM_64_LPAE_S1, &pgtbl_cfg, vm);
 	if (!vm->pgtbl_ops) {
-		ret = -EINVAL;
+		ret = -ENOMEM;
 		goto err_put_dummy;
 	}
 
