@@ -132,6 +132,22 @@ struct sw_bo *sw_bo_create_private(struct sw_file *f, struct sw_vm *vm, size_t s
 }
 
 /**
+ * sw_bo_create_private_err() - create a BO bound to @vm's resv.
+ * @f: the DRM file.
+ * @vm: the VM.
+ * @size: bytes.
+ * @flags: DRM_PANTHOR_BO_* flags.
+ * @out: receives the BO handle.
+ *
+ * Return: 0 or the driver's negative errno.
+ */
+int sw_bo_create_private_err(struct sw_file *f, struct sw_vm *vm, size_t size,
+			     unsigned int flags, struct sw_bo **out)
+{
+	return sw_bo_create_in(f, vm->vm, size, flags, out);
+}
+
+/**
  * sw_vm_bind() - a synchronous VM_BIND map.
  * @vm: the VM.
  * @bo: the BO.

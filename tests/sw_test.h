@@ -24,6 +24,7 @@
 #include <shrinkwrap/introspect.h>
 #include <shrinkwrap/report.h>
 #include <shrinkwrap/fault.h>
+#include <shrinkwrap/fault_sweep.h>
 
 struct panthor_device;
 struct sw_proc;

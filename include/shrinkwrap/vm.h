@@ -23,6 +23,8 @@ struct panthor_vm *sw_vm_obj(struct sw_vm *vm);
 /** sw_bo_create_private() - a BO only @vm may map; it shares the VM's resv. */
 struct sw_bo *sw_bo_create_private(struct sw_file *f, struct sw_vm *vm, size_t size,
 				  unsigned int flags);
+int sw_bo_create_private_err(struct sw_file *f, struct sw_vm *vm, size_t size,
+			     unsigned int flags, struct sw_bo **out);
 /** sw_vm_bind() - map @size bytes of @bo at @bo_offset to @va (DRM_PANTHOR_VM_BIND_OP_MAP_*). */
 int sw_vm_bind(struct sw_vm *vm, struct sw_bo *bo, uint64_t bo_offset, uint64_t size,
 	       uint64_t va, unsigned int flags);

@@ -8,7 +8,8 @@
  * The other concerns have a header each, paired with the harness file that
  * implements it: proc.h (processes, DRM files), bo.h (BOs, vmap), mmap.h
  * (CPU mappings and accesses), vm.h (GPU VMs, VM_BIND), submit.h (GPU
- * jobs), pressure.h (the shrinker), invariants.h, interleave.h; gpu.h is
+ * jobs), pressure.h (the shrinker), invariants.h, interleave.h, fault_sweep.h (the systematic fault
+ * sweep); gpu.h is
  * the mock GPU; report.h, fault.h and introspect.h are served by the shim.
  */
 #ifndef SHRINKWRAP_WORLD_H
