@@ -230,8 +230,11 @@ struct kmem_cache *__kmem_cache_create(const char *name, unsigned int size,
 					  unsigned int align, unsigned int flags,
 					  void (*ctor)(void *))
 {
-	struct kmem_cache *s = calloc(1, sizeof(*s));
+	struct kmem_cache *s;
 
+	if (sw_fault_op_fails("kmem_cache_create", -ENOMEM))
+		return NULL;
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
 	s->name = strdup(name);
