@@ -197,6 +197,88 @@ static void scenario_bind(struct sw_sweep *s)
 }
 
 /*
+ * A BO shared by two VMs (whole in A, in part in B) next to a private BO
+ * of A, a job in each VM, eviction, restore in B alone (the shared BO
+ * reaches B's evict list through prepare_objects), eviction again, then a
+ * bind that splits A's evicted private mapping in three, a job in A
+ * restoring both pieces around the new live page, and the unbinds.
+ */
+static void scenario_bind_shared(struct sw_sweep *s)
+{
+	struct sweep_env e = sweep_env(s);
+	static char pat_a[SIZE], pat_b[3 * PAGE_SIZE];
+	struct sw_vm *vm_a, *vm_b;
+	struct sw_bo *shared, *priv;
+
+	if (sw_sweep_step(s, "VM A create", sw_vm_create_err(e.f, &vm_a)) ||
+	    sw_sweep_step(s, "VM B create", sw_vm_create_err(e.f, &vm_b)) ||
+	    sw_sweep_step(s, "create shared", sw_bo_create_err(e.f, SIZE, 0, &shared)))
+		return;
+	sw_sweep_track(s, shared);
+	if (sw_sweep_step(s, "create private",
+			  sw_bo_create_private_err(e.f, vm_a, SIZE, 0, &priv)))
+		return;
+	sw_sweep_track(s, priv);
+
+	if (sw_sweep_step(s, "bind shared in A", sw_vm_bind(vm_a, shared, 0, SIZE, VA0, 0)) ||
+	    sw_sweep_step(s, "bind shared in B (part)",
+			  sw_vm_bind(vm_b, shared, 0, 2 * PAGE_SIZE, VA0, 0)) ||
+	    sw_sweep_step(s, "bind private (part)",
+			  sw_vm_bind(vm_a, priv, PAGE_SIZE, 3 * PAGE_SIZE, VA1, 0)))
+		return;
+
+	sw_pattern_fill(pat_a, sizeof(pat_a), 5);
+	sw_pattern_fill(pat_b, sizeof(pat_b), 6);
+	{
+		struct sw_gpu_access acc[] = {
+			{ .va = VA0, .len = SIZE, .write = pat_a },
+			{ .va = VA1, .len = 3 * PAGE_SIZE, .write = pat_b },
+		};
+
+		if (sw_sweep_step(s, "submit A", sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
+			return;
+	}
+
+	evict_all(s, shared);
+
+	{
+		struct sw_gpu_access acc[] = {
+			{ .va = VA0, .len = 2 * PAGE_SIZE, .expect = pat_a },
+		};
+
+		if (sw_sweep_step(s, "submit B (restore shared)",
+				  sw_submit_wait(vm_b, acc, ARRAY_SIZE(acc))))
+			return;
+	}
+
+	evict_all(s, priv);
+
+	/* Page 0 of the shared BO lands in the middle of the evicted private range. */
+	if (sw_sweep_step(s, "bind over evicted",
+			  sw_vm_bind(vm_a, shared, 0, PAGE_SIZE, VA1 + PAGE_SIZE, 0)))
+		return;
+
+	{
+		struct sw_gpu_access acc[] = {
+			{ .va = VA1, .len = PAGE_SIZE, .expect = pat_b },
+			{ .va = VA1 + PAGE_SIZE, .len = PAGE_SIZE, .expect = pat_a },
+			{ .va = VA1 + 2 * PAGE_SIZE, .len = PAGE_SIZE,
+			  .expect = pat_b + 2 * PAGE_SIZE },
+			{ .va = VA0, .len = SIZE, .expect = pat_a },
+		};
+
+		if (sw_sweep_step(s, "submit A (restore pieces)",
+				  sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
+			return;
+	}
+
+	if (sw_sweep_step(s, "unbind A", sw_vm_unbind(vm_a, VA0, SIZE)) ||
+	    sw_sweep_step(s, "unbind private range", sw_vm_unbind(vm_a, VA1, 3 * PAGE_SIZE)))
+		return;
+	sw_sweep_step(s, "unbind B", sw_vm_unbind(vm_b, VA0, 2 * PAGE_SIZE));
+}
+
+/*
  * Device init (a second panthor device in the world): on failure the
  * errno comes back and no shrinker is left registered; on success unplug
  * undoes it.
@@ -298,6 +380,11 @@ static void test_sweep_bind(void **state)
 	run_sweep("bind", scenario_bind, NULL, 30);
 }
 
+static void test_sweep_bind_shared(void **state)
+{
+	run_sweep("bind-shared", scenario_bind_shared, NULL, 40);
+}
+
 static void test_sweep_device_init(void **state)
 {
 	run_sweep("device-init", scenario_device_init, NULL, 5);
@@ -315,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_cpu_mmap_coherent),
 		cmocka_unit_test(test_sweep_vmap),
 		cmocka_unit_test(test_sweep_bind),
+		cmocka_unit_test(test_sweep_bind_shared),
 		cmocka_unit_test(test_sweep_device_init),
 		cmocka_unit_test(test_sweep_sync),
 	};
