@@ -139,7 +139,8 @@ void shmem_writeback_shim(struct address_space *m, pgoff_t index)
  * @index: page index.
  * @gfp: allocation flags for a new page.
  *
- * Return: the page with a reference for the caller, or ERR_PTR(-ENOMEM).
+ * Return: the page with a reference for the caller, ERR_PTR(-ENOMEM), or
+ * ERR_PTR(-EIO) when reading it back from swap fails (it stays in swap).
  */
 struct page *shmem_read_mapping_page_gfp(struct address_space *mapping,
 					 pgoff_t index, gfp_t gfp)
@@ -171,6 +172,11 @@ struct page *shmem_read_mapping_page_gfp(struct address_space *mapping,
 		spin_unlock(&mapping->i_pages_lock);
 		put_page(new);
 		return page;
+	}
+	if (slot->swap && sw_fault_op_fails("shmem swap-in read", -EIO)) {
+		spin_unlock(&mapping->i_pages_lock);
+		put_page(new);
+		return ERR_PTR(-EIO);
 	}
 	if (slot->swap) {
 		swap_read_shim(slot->swap - 1, page_address(new));
