@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/err.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/refcount.h>
@@ -23,6 +24,7 @@
 #include <shrinkwrap/world.h>
 
 #include "panthor_gem.h"
+#include "world_priv.h"
 
 #define SW_SWEEP_MAX_BOS 8
 
@@ -209,19 +211,43 @@ void sw_sweep_step_void(struct sw_sweep *s, const char *what)
 	took_injection(s);
 }
 
-/* Nothing pinned is left behind, and a full scan evicts every tracked BO. */
+/* CPU mappings of @obj the world still has. */
+static unsigned int live_maps(struct sw_world *w, struct panthor_gem_object *obj)
+{
+	unsigned int n = 0;
+	struct sw_map *m;
+
+	mutex_lock(&w->lock);
+	list_for_each_entry(m, &w->maps, node)
+		n += m->obj == &obj->base;
+	mutex_unlock(&w->lock);
+	return n;
+}
+
+/*
+ * Nothing is left pinned, vmapped or counted as mapped that is not, no
+ * error pointer stands for the pages, and a full scan evicts every tracked
+ * BO.
+ */
 static void check_reclaimable(struct sw_sweep *s, const struct sw_world_config *cfg)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nr_bos; i++) {
 		struct panthor_gem_object *obj = sw_bo_obj(s->bos[i]);
+		unsigned int maps = live_maps(s->w, obj);
 
+		if (IS_ERR(obj->backing.pages) || IS_ERR(obj->dmap.sgt))
+			sw_sweep_fail(s, "BO #%u keeps an error pointer (pages %p, sgt %p)", i,
+				      obj->backing.pages, obj->dmap.sgt);
 		if (refcount_read(&obj->backing.pin_count) ||
-		    refcount_read(&obj->cmap.vaddr_use_count))
-			sw_sweep_fail(s, "BO #%u left pinned (pin_count %u, vmaps %u)", i,
+		    refcount_read(&obj->cmap.vaddr_use_count) || obj->cmap.vaddr)
+			sw_sweep_fail(s, "BO #%u left pinned (pin_count %u, vmaps %u, vaddr %p)", i,
 				      refcount_read(&obj->backing.pin_count),
-				      refcount_read(&obj->cmap.vaddr_use_count));
+				      refcount_read(&obj->cmap.vaddr_use_count), obj->cmap.vaddr);
+		if (refcount_read(&obj->cmap.mmap_count) != maps)
+			sw_sweep_fail(s, "BO #%u mmap_count %u with %u mapping(s)", i,
+				      refcount_read(&obj->cmap.mmap_count), maps);
 	}
 
 	sw_shrinker_scan(s->w, cfg->mem_pages, GFP_KERNEL);

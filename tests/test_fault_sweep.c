@@ -61,13 +61,17 @@ static void check_pattern(struct sw_sweep *s, const void *buf, size_t len,
 		sw_sweep_fail(s, "%s: contents lost", what);
 }
 
-/* CPU mmap, touch every page, evict, refault with mmap_lock held, unmap. */
+/*
+ * CPU mmap, touch every page, copy the mapping as fork() does, evict,
+ * refault with mmap_lock held, unmap the first mapping (the copy stays, and
+ * mmap_count must say so at the end).
+ */
 static void scenario_cpu_mmap(struct sw_sweep *s)
 {
 	struct sweep_env e = sweep_env(s);
 	static char buf[SIZE];
+	struct sw_map *m, *copy;
 	struct sw_bo *bo;
-	struct sw_map *m;
 
 	if (sw_sweep_step(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
 		return;
@@ -78,6 +82,8 @@ static void scenario_cpu_mmap(struct sw_sweep *s)
 	/* Faults may drop mmap_lock and retry: a failure is retried away. */
 	sw_pattern_fill(buf, SIZE, 1);
 	if (sw_sweep_step_mapped(s, "touch", sw_cpu_write(m, 0, buf, SIZE), -EFAULT, true))
+		goto out_unmap;
+	if (sw_sweep_step(s, "fork copy", sw_mmap_dup(m, e.p, &copy)))
 		goto out_unmap;
 
 	evict_all(s, bo);
