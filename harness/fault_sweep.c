@@ -54,7 +54,6 @@ struct sw_sweep {
 	unsigned long run;		/* 0: the clean, counting run */
 	unsigned long nr_points;	/* of the clean run, once known */
 	unsigned long injected_seen;	/* injections accounted to a step */
-	bool stopped;			/* a step failed */
 	char site[192];			/* the site failed in this run */
 	int problems;
 	unsigned int nr_bos;
@@ -179,7 +178,6 @@ bool sw_sweep_step_mapped(struct sw_sweep *s, const char *what, int ret, int map
 		return false;
 	}
 
-	s->stopped = true;
 	if (!injected)
 		sw_sweep_fail(s, "%s failed with %d, nothing injected", what, ret);
 	else if (ret != err && (!mapped || ret != mapped))
@@ -199,6 +197,35 @@ bool sw_sweep_step_mapped(struct sw_sweep *s, const char *what, int ret, int map
 bool sw_sweep_step(struct sw_sweep *s, const char *what, int ret)
 {
 	return sw_sweep_step_mapped(s, what, ret, 0, false);
+}
+
+/**
+ * sw_sweep_retried() - check the retry of a step that failed.
+ * @s: the sweep.
+ * @what: the step, for messages.
+ * @ret: what the retry returned.
+ *
+ * Return: true if the retry failed.
+ */
+bool sw_sweep_retried(struct sw_sweep *s, const char *what, int ret)
+{
+	if (took_injection(s))
+		sw_sweep_fail(s, "retry of %s: a second failure was injected", what);
+	else if (ret)
+		sw_sweep_fail(s, "retry of %s failed with %d: the failure left something behind",
+			      what, ret);
+	return ret != 0;
+}
+
+/**
+ * sw_sweep_site() - the site failed in this run.
+ * @s: the sweep.
+ *
+ * Return: "kind: site", or "" if no failure was injected yet.
+ */
+const char *sw_sweep_site(struct sw_sweep *s)
+{
+	return s->site;
 }
 
 /**
@@ -274,7 +301,6 @@ static int sweep_run(struct sw_sweep *s, const struct sw_world_config *cfg, sw_s
 		return -EINVAL;
 	}
 	s->injected_seen = 0;
-	s->stopped = false;
 	s->site[0] = '\0';
 	s->problems = 0;
 	s->nr_bos = 0;

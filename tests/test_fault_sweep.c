@@ -30,6 +30,23 @@
 #define VA0 0x100000ULL
 #define VA1 0x200000ULL
 
+/*
+ * Run a step; if it failed on the injected fault, run it again: with
+ * nothing injected twice it must work now. True when the scenario stops.
+ */
+#define STEP(s, what, expr) \
+	(sw_sweep_step(s, what, (expr)) && sw_sweep_retried(s, what, (expr)))
+#define STEP_MAPPED(s, what, expr, mapped, absorb) \
+	(sw_sweep_step_mapped(s, what, (expr), mapped, absorb) && \
+	 sw_sweep_retried(s, what, (expr)))
+/*
+ * A VM_BIND whose page-table update fails half-way makes the driver
+ * declare the VM unusable (no retry then: later jobs are refused).
+ */
+#define BIND_STEP(s, what, expr) \
+	(sw_sweep_step(s, what, (expr)) && \
+	 (strstr(sw_sweep_site(s), "io_pgtable map") || sw_sweep_retried(s, what, (expr))))
+
 struct sweep_env {
 	struct sw_world *w;
 	struct sw_proc *p;
@@ -73,26 +90,25 @@ static void scenario_cpu_mmap(struct sw_sweep *s)
 	struct sw_map *m, *copy;
 	struct sw_bo *bo;
 
-	if (sw_sweep_step(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
+	if (STEP(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
 		return;
 	sw_sweep_track(s, bo);
-	if (sw_sweep_step(s, "mmap", sw_mmap(e.p, bo, 0, &m)))
+	if (STEP(s, "mmap", sw_mmap(e.p, bo, 0, &m)))
 		return;
 
 	/* Faults may drop mmap_lock and retry: a failure is retried away. */
 	sw_pattern_fill(buf, SIZE, 1);
-	if (sw_sweep_step_mapped(s, "touch", sw_cpu_write(m, 0, buf, SIZE), -EFAULT, true))
+	if (STEP_MAPPED(s, "touch", sw_cpu_write(m, 0, buf, SIZE), -EFAULT, true))
 		goto out_unmap;
-	if (sw_sweep_step(s, "fork copy", sw_mmap_dup(m, e.p, &copy)))
+	if (STEP(s, "fork copy", sw_mmap_dup(m, e.p, &copy)))
 		goto out_unmap;
 
 	evict_all(s, bo);
 
 	/* No retry: the handler populates with mmap_lock held, SIGBUS on failure. */
 	memset(buf, 0, SIZE);
-	if (sw_sweep_step_mapped(s, "refault",
-				 sw_cpu_access(m, 0, buf, SIZE, false, SW_FAULT_NORETRY),
-				 -EFAULT, false))
+	if (STEP_MAPPED(s, "refault", sw_cpu_access(m, 0, buf, SIZE, false, SW_FAULT_NORETRY),
+			-EFAULT, false))
 		goto out_unmap;
 	check_pattern(s, buf, SIZE, 1, "refault");
 
@@ -107,18 +123,18 @@ static void scenario_vmap(struct sw_sweep *s)
 	struct sw_bo *bo;
 	void *va;
 
-	if (sw_sweep_step(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
+	if (STEP(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
 		return;
 	sw_sweep_track(s, bo);
 
-	if (sw_sweep_step(s, "vmap", sw_bo_vmap(bo, &va)))
+	if (STEP(s, "vmap", sw_bo_vmap(bo, &va)))
 		return;
 	sw_pattern_fill(va, SIZE, 2);
 	sw_bo_vunmap(bo, va);
 
 	evict_all(s, bo);
 
-	if (sw_sweep_step(s, "vmap after eviction", sw_bo_vmap(bo, &va)))
+	if (STEP(s, "vmap after eviction", sw_bo_vmap(bo, &va)))
 		return;
 	check_pattern(s, va, SIZE, 2, "vmap after eviction");
 	sw_bo_vunmap(bo, va);
@@ -141,20 +157,20 @@ static void scenario_bind(struct sw_sweep *s)
 	void *va;
 	int ret;
 
-	if (sw_sweep_step(s, "VM create", sw_vm_create_err(e.f, &vm)))
+	if (STEP(s, "VM create", sw_vm_create_err(e.f, &vm)))
 		return;
-	if (sw_sweep_step(s, "create shared", sw_bo_create_err(e.f, SIZE, 0, &shared)))
+	if (STEP(s, "create shared", sw_bo_create_err(e.f, SIZE, 0, &shared)))
 		return;
 	sw_sweep_track(s, shared);
-	if (sw_sweep_step(s, "create private",
-			  sw_bo_create_private_err(e.f, vm, SIZE, 0, &priv)))
+	if (STEP(s, "create private",
+		 sw_bo_create_private_err(e.f, vm, SIZE, 0, &priv)))
 		return;
 	sw_sweep_track(s, priv);
 
-	if (sw_sweep_step(s, "bind whole", sw_vm_bind(vm, shared, 0, SIZE, VA0, 0)))
+	if (BIND_STEP(s, "bind whole", sw_vm_bind(vm, shared, 0, SIZE, VA0, 0)))
 		return;
-	if (sw_sweep_step(s, "bind partial",
-			  sw_vm_bind(vm, priv, PAGE_SIZE, 2 * PAGE_SIZE, VA1, 0)))
+	if (BIND_STEP(s, "bind partial",
+		      sw_vm_bind(vm, priv, PAGE_SIZE, 2 * PAGE_SIZE, VA1, 0)))
 		return;
 
 	sw_pattern_fill(pat_a, sizeof(pat_a), 3);
@@ -165,19 +181,19 @@ static void scenario_bind(struct sw_sweep *s)
 			{ .va = VA1, .len = 2 * PAGE_SIZE, .write = pat_b },
 		};
 
-		if (sw_sweep_step(s, "submit", sw_submit_wait(vm, acc, ARRAY_SIZE(acc))))
+		if (STEP(s, "submit", sw_submit_wait(vm, acc, ARRAY_SIZE(acc))))
 			return;
 	}
 
 	evict_all(s, shared);
 
-	if (sw_sweep_step(s, "mmap", sw_mmap(e.p, shared, 0, &m)))
+	if (STEP(s, "mmap", sw_mmap(e.p, shared, 0, &m)))
 		return;
-	ret = sw_cpu_read(m, PAGE_SIZE, &byte, 1);
+	ret = STEP_MAPPED(s, "CPU refault", sw_cpu_read(m, PAGE_SIZE, &byte, 1), -EFAULT, true);
 	sw_munmap(m);
-	if (sw_sweep_step_mapped(s, "CPU refault", ret, -EFAULT, true))
+	if (ret)
 		return;
-	if (sw_sweep_step(s, "vmap evicted", sw_bo_vmap(priv, &va)))
+	if (STEP(s, "vmap evicted", sw_bo_vmap(priv, &va)))
 		return;
 
 	{
@@ -186,20 +202,21 @@ static void scenario_bind(struct sw_sweep *s)
 			{ .va = VA1, .len = 2 * PAGE_SIZE, .expect = pat_b },
 		};
 
-		ret = sw_submit_wait(vm, acc, ARRAY_SIZE(acc));
+		ret = STEP(s, "submit after eviction (restore)",
+			   sw_submit_wait(vm, acc, ARRAY_SIZE(acc)));
 		sw_bo_vunmap(priv, va);
-		if (sw_sweep_step(s, "submit after eviction (restore)", ret))
+		if (ret)
 			return;
 	}
 
 	evict_all(s, priv);
 
-	if (sw_sweep_step(s, "unbind partial (evicted)",
-			  sw_vm_unbind(vm, VA0 + PAGE_SIZE, PAGE_SIZE)))
+	if (STEP(s, "unbind partial (evicted)",
+		 sw_vm_unbind(vm, VA0 + PAGE_SIZE, PAGE_SIZE)))
 		return;
-	if (sw_sweep_step(s, "unbind rest", sw_vm_unbind(vm, VA0, SIZE)))
+	if (STEP(s, "unbind rest", sw_vm_unbind(vm, VA0, SIZE)))
 		return;
-	sw_sweep_step(s, "unbind private", sw_vm_unbind(vm, VA1, 2 * PAGE_SIZE));
+	(void)STEP(s, "unbind private", sw_vm_unbind(vm, VA1, 2 * PAGE_SIZE));
 }
 
 /*
@@ -216,21 +233,21 @@ static void scenario_bind_shared(struct sw_sweep *s)
 	struct sw_vm *vm_a, *vm_b;
 	struct sw_bo *shared, *priv;
 
-	if (sw_sweep_step(s, "VM A create", sw_vm_create_err(e.f, &vm_a)) ||
-	    sw_sweep_step(s, "VM B create", sw_vm_create_err(e.f, &vm_b)) ||
-	    sw_sweep_step(s, "create shared", sw_bo_create_err(e.f, SIZE, 0, &shared)))
+	if (STEP(s, "VM A create", sw_vm_create_err(e.f, &vm_a)) ||
+	    STEP(s, "VM B create", sw_vm_create_err(e.f, &vm_b)) ||
+	    STEP(s, "create shared", sw_bo_create_err(e.f, SIZE, 0, &shared)))
 		return;
 	sw_sweep_track(s, shared);
-	if (sw_sweep_step(s, "create private",
-			  sw_bo_create_private_err(e.f, vm_a, SIZE, 0, &priv)))
+	if (STEP(s, "create private",
+		 sw_bo_create_private_err(e.f, vm_a, SIZE, 0, &priv)))
 		return;
 	sw_sweep_track(s, priv);
 
-	if (sw_sweep_step(s, "bind shared in A", sw_vm_bind(vm_a, shared, 0, SIZE, VA0, 0)) ||
-	    sw_sweep_step(s, "bind shared in B (part)",
-			  sw_vm_bind(vm_b, shared, 0, 2 * PAGE_SIZE, VA0, 0)) ||
-	    sw_sweep_step(s, "bind private (part)",
-			  sw_vm_bind(vm_a, priv, PAGE_SIZE, 3 * PAGE_SIZE, VA1, 0)))
+	if (BIND_STEP(s, "bind shared in A", sw_vm_bind(vm_a, shared, 0, SIZE, VA0, 0)) ||
+	    BIND_STEP(s, "bind shared in B (part)",
+		      sw_vm_bind(vm_b, shared, 0, 2 * PAGE_SIZE, VA0, 0)) ||
+	    BIND_STEP(s, "bind private (part)",
+		      sw_vm_bind(vm_a, priv, PAGE_SIZE, 3 * PAGE_SIZE, VA1, 0)))
 		return;
 
 	sw_pattern_fill(pat_a, sizeof(pat_a), 5);
@@ -241,7 +258,7 @@ static void scenario_bind_shared(struct sw_sweep *s)
 			{ .va = VA1, .len = 3 * PAGE_SIZE, .write = pat_b },
 		};
 
-		if (sw_sweep_step(s, "submit A", sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
+		if (STEP(s, "submit A", sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
 			return;
 	}
 
@@ -252,16 +269,16 @@ static void scenario_bind_shared(struct sw_sweep *s)
 			{ .va = VA0, .len = 2 * PAGE_SIZE, .expect = pat_a },
 		};
 
-		if (sw_sweep_step(s, "submit B (restore shared)",
-				  sw_submit_wait(vm_b, acc, ARRAY_SIZE(acc))))
+		if (STEP(s, "submit B (restore shared)",
+			 sw_submit_wait(vm_b, acc, ARRAY_SIZE(acc))))
 			return;
 	}
 
 	evict_all(s, priv);
 
 	/* Page 0 of the shared BO lands in the middle of the evicted private range. */
-	if (sw_sweep_step(s, "bind over evicted",
-			  sw_vm_bind(vm_a, shared, 0, PAGE_SIZE, VA1 + PAGE_SIZE, 0)))
+	if (BIND_STEP(s, "bind over evicted",
+		      sw_vm_bind(vm_a, shared, 0, PAGE_SIZE, VA1 + PAGE_SIZE, 0)))
 		return;
 
 	{
@@ -273,15 +290,15 @@ static void scenario_bind_shared(struct sw_sweep *s)
 			{ .va = VA0, .len = SIZE, .expect = pat_a },
 		};
 
-		if (sw_sweep_step(s, "submit A (restore pieces)",
-				  sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
+		if (STEP(s, "submit A (restore pieces)",
+			 sw_submit_wait(vm_a, acc, ARRAY_SIZE(acc))))
 			return;
 	}
 
-	if (sw_sweep_step(s, "unbind A", sw_vm_unbind(vm_a, VA0, SIZE)) ||
-	    sw_sweep_step(s, "unbind private range", sw_vm_unbind(vm_a, VA1, 3 * PAGE_SIZE)))
+	if (STEP(s, "unbind A", sw_vm_unbind(vm_a, VA0, SIZE)) ||
+	    STEP(s, "unbind private range", sw_vm_unbind(vm_a, VA1, 3 * PAGE_SIZE)))
 		return;
-	sw_sweep_step(s, "unbind B", sw_vm_unbind(vm_b, VA0, 2 * PAGE_SIZE));
+	(void)STEP(s, "unbind B", sw_vm_unbind(vm_b, VA0, 2 * PAGE_SIZE));
 }
 
 /*
@@ -332,22 +349,22 @@ static void scenario_sync(struct sw_sweep *s)
 	struct panthor_gem_object *obj;
 	struct sw_bo *bo;
 
-	if (sw_sweep_step(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
+	if (STEP(s, "create", sw_bo_create_err(e.f, SIZE, 0, &bo)))
 		return;
 	sw_sweep_track(s, bo);
 	obj = sw_bo_obj(bo);
 
-	if (sw_sweep_step(s, "sync unpopulated", panthor_gem_sync(obj, type, 0, SIZE)))
+	if (STEP(s, "sync unpopulated", panthor_gem_sync(obj, type, 0, SIZE)))
 		return;
-	if (sw_sweep_step(s, "pin", panthor_gem_pin(obj)))
+	if (STEP(s, "pin", panthor_gem_pin(obj)))
 		return;
 	panthor_gem_unpin(obj);
-	if (sw_sweep_step(s, "sync populated", panthor_gem_sync(obj, type, 0, SIZE)))
+	if (STEP(s, "sync populated", panthor_gem_sync(obj, type, 0, SIZE)))
 		return;
 
 	evict_all(s, bo);
 
-	if (sw_sweep_step(s, "sync evicted", panthor_gem_sync(obj, type, PAGE_SIZE, PAGE_SIZE)))
+	if (STEP(s, "sync evicted", panthor_gem_sync(obj, type, PAGE_SIZE, PAGE_SIZE)))
 		return;
 	if (obj->backing.pages)
 		sw_sweep_fail(s, "sync swapped an evicted BO in");

@@ -8,6 +8,7 @@
  * failed, each time in a fresh world. Every run must end with:
  * - each step that saw the injected failure returning its errno (or the
  *   errno the kernel maps it to), and no step failing otherwise;
+ * - that step, run again, succeeding (scenarios retry it and go on);
  * - the reclaim invariants holding;
  * - every BO the scenario tracks unpinned, and evicted by a full shrinker
  *   scan (nothing left pinned or referenced);
@@ -83,6 +84,18 @@ bool sw_sweep_step(struct sw_sweep *s, const char *what, int ret);
  */
 bool sw_sweep_step_mapped(struct sw_sweep *s, const char *what, int ret, int mapped,
 			  bool may_absorb);
+
+/**
+ * sw_sweep_retried() - a step that failed on the injected fault was run
+ * again (nothing is injected twice): it must succeed, the failure having
+ * left nothing behind (R-PAGES-ERRPTR: the next request tries again).
+ *
+ * Return: true if the retry failed too (the scenario then stops).
+ */
+bool sw_sweep_retried(struct sw_sweep *s, const char *what, int ret);
+
+/** sw_sweep_site() - the site failed in this run so far ("" if none yet). */
+const char *sw_sweep_site(struct sw_sweep *s);
 
 /**
  * sw_sweep_step_void() - a step that returns nothing (a scan, an unmap): an
