@@ -127,13 +127,32 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 		mutex_acquired(lock);
 		return 0;
 	}
-	if (signal_pending(current)) {
-		lock_release(&lock->dep_map, _RET_IP_);
-		return -EINTR;
+	/*
+	 * Sleep in short slices so that a signal made pending while this
+	 * task waits (sw_task_signal() from another thread, a FUSE interrupt)
+	 * ends the wait, as a wake-up by signal does in the kernel.
+	 */
+	for (;;) {
+		struct timespec until;
+		int ret;
+
+		if (signal_pending(current)) {
+			lock_release(&lock->dep_map, _RET_IP_);
+			return -EINTR;
+		}
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 2 * 1000 * 1000;
+		if (until.tv_nsec >= 1000 * 1000 * 1000) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		ret = pthread_mutex_timedlock(&lock->m, &until);
+		if (ret == ETIMEDOUT)
+			continue;
+		pthread_check(ret, "mutex_lock", &lock->dep_map);
+		mutex_acquired(lock);
+		return 0;
 	}
-	pthread_check(pthread_mutex_lock(&lock->m), "mutex_lock", &lock->dep_map);
-	mutex_acquired(lock);
-	return 0;
 }
 
 /**
@@ -141,7 +160,8 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
  * @lock: the mutex.
  * @subclass: nesting level.
  *
- * Return: 0, or -EINTR if the lock was contended and a signal is pending.
+ * Return: 0, or -EINTR if the lock was contended and a signal is pending
+ * or arrives while waiting.
  */
 int mutex_lock_interruptible_nested(struct mutex *lock, unsigned int subclass)
 {
