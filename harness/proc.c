@@ -14,6 +14,7 @@
 #include <shrinkwrap/introspect.h>
 #include <shrinkwrap/proc.h>
 
+#include "panthor_device.h"
 #include "world_priv.h"
 
 /**
@@ -85,10 +86,27 @@ void sw_task_set_kswapd(bool kswapd)
 struct sw_file *sw_file_open(struct sw_proc *p)
 {
 	struct sw_file *f = kzalloc(sizeof(*f), GFP_KERNEL | __GFP_NOFAIL);
+	struct drm_device *ddev = &p->w->ptdev->base;
+	struct task_struct saved = *current;
+	int ret;
 
 	f->w = p->w;
 	f->proc = p;
 	f->file.minor = &p->w->minor;
+
+	/* The driver's open runs as the opening process, then the core lists it. */
+	sw_proc_enter(p);
+	ret = panthor_open(ddev, &f->file);
+	sw_task_set(saved.tgid, saved.comm, saved.cap_effective.val);
+	if (ret) {
+		pr_err("sw_file_open: panthor_open: %d\n", ret);
+		kfree(f);
+		return NULL;
+	}
+	mutex_lock(&ddev->filelist_mutex);
+	list_add(&f->file.lhead, &ddev->filelist);
+	mutex_unlock(&ddev->filelist_mutex);
+
 	mutex_lock(&p->w->lock);
 	list_add_tail(&f->node, &p->w->files);
 	mutex_unlock(&p->w->lock);
@@ -96,20 +114,29 @@ struct sw_file *sw_file_open(struct sw_proc *p)
 }
 
 /**
- * sw_file_close() - close a DRM file: its BOs' handles are closed first.
+ * sw_file_close() - close a DRM file: its BOs' handles are closed and its
+ * VMs destroyed first, then the core drops it from the device file list
+ * and the driver frees its state.
  * @f: the file.
  */
 void sw_file_close(struct sw_file *f)
 {
 	struct sw_world *w = f->w;
+	struct drm_device *ddev = &w->ptdev->base;
 	struct sw_bo *bo, *tmp;
 
 	list_for_each_entry_safe(bo, tmp, &w->bos, node)
 		if (bo->file == f)
 			sw_bo_close(bo);
+	sw_file_vms_fini(f);
 	mutex_lock(&w->lock);
 	list_del(&f->node);
 	mutex_unlock(&w->lock);
+
+	mutex_lock(&ddev->filelist_mutex);
+	list_del(&f->file.lhead);
+	mutex_unlock(&ddev->filelist_mutex);
+	panthor_postclose(ddev, &f->file);
 	kfree(f);
 }
 

@@ -40,6 +40,26 @@ void sw_world_vms_fini(struct sw_world *w)
 }
 
 /**
+ * sw_file_vms_fini() - destroy the VMs of one file, as closing it does.
+ * @f: the file.
+ */
+void sw_file_vms_fini(struct sw_file *f)
+{
+	struct sw_vm *vm, *tmp;
+
+	list_for_each_entry_safe(vm, tmp, &f->w->vms, node)
+		if (vm->file == f)
+			sw_vm_destroy(vm);
+}
+
+static struct panthor_vm_pool *to_vm_pool(struct sw_file *f)
+{
+	struct panthor_file *pfile = f->file.driver_priv;
+
+	return pfile->vms;
+}
+
+/**
  * sw_vm_create_err() - create a VM for @f, as the VM_CREATE ioctl would.
  * @f: the DRM file.
  * @out: receives the VM.
@@ -52,7 +72,8 @@ int sw_vm_create_err(struct sw_file *f, struct sw_vm **out)
 	struct sw_vm *vm;
 
 	sw_proc_enter(f->proc);
-	pvm = panthor_vm_create(f->w->ptdev, false, SW_KERNEL_VA_START, SW_KERNEL_VA_SIZE);
+	pvm = panthor_vm_pool_create_vm(f->w->ptdev, to_vm_pool(f), SW_KERNEL_VA_START,
+					SW_KERNEL_VA_SIZE);
 	if (IS_ERR(pvm))
 		return PTR_ERR(pvm);
 
@@ -94,7 +115,7 @@ void sw_vm_destroy(struct sw_vm *vm)
 	mutex_lock(&vm->w->lock);
 	list_del(&vm->node);
 	mutex_unlock(&vm->w->lock);
-	panthor_vm_destroy(vm->vm);
+	WARN_ON(panthor_vm_pool_destroy_vm(to_vm_pool(vm->file), vm->vm));
 	kfree(vm);
 }
 

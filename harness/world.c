@@ -157,6 +157,8 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	w->minor.debugfs_root = debugfs_create_dir("0", w->dri_dir);
 	w->ptdev->base.primary = &w->minor;
 	panthor_gem_debugfs_init(&w->minor);
+	/* What the driver core does when the device binds to the driver. */
+	device_add_groups(&w->dev, panthor_groups);
 
 	the_world = w;
 	return w;
@@ -210,6 +212,7 @@ int sw_world_destroy(struct sw_world *w)
 		kfree(p);
 	}
 
+	device_remove_groups(&w->dev, panthor_groups);
 	debugfs_remove(w->dri_dir);
 	panthor_device_unplug(w->ptdev);
 	problems += check(sw_shrinkers_registered() == 0, "shrinker still registered");

@@ -91,6 +91,7 @@ struct sw_vm {
 int sw_world_gpu_init(struct sw_world *w);
 void sw_world_gpu_fini(struct sw_world *w);
 void sw_world_vms_fini(struct sw_world *w);
+void sw_file_vms_fini(struct sw_file *f);
 
 /* harness/world.c */
 int sw_bo_create_in(struct sw_file *f, struct panthor_vm *exclusive_vm, size_t size,

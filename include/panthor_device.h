@@ -13,7 +13,10 @@
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
 
+struct attribute_group;
+struct drm_file;
 struct panthor_mmu;
+struct panthor_vm_pool;
 
 /**
  * struct panthor_device - the device.
@@ -104,6 +107,23 @@ struct panthor_device {
 #endif
 };
 
+/**
+ * struct panthor_file - what the driver keeps per open of the DRM device.
+ */
+struct panthor_file {
+	/** @ptdev: the device. */
+	struct panthor_device *ptdev;
+
+	/**
+	 * @tgid: TGID of the process that opened the file, which the
+	 * per-process knobs (mem_reclaim, mem_claim) select files by.
+	 */
+	pid_t tgid;
+
+	/** @vms: the VMs created through this file. */
+	struct panthor_vm_pool *vms;
+};
+
 static inline struct panthor_device *to_panthor_device(struct drm_device *ddev)
 {
 	return container_of(ddev, struct panthor_device, base);
@@ -111,5 +131,12 @@ static inline struct panthor_device *to_panthor_device(struct drm_device *ddev)
 
 int panthor_device_init(struct panthor_device *ptdev);
 void panthor_device_unplug(struct panthor_device *ptdev);
+
+int panthor_open(struct drm_device *ddev, struct drm_file *file);
+void panthor_postclose(struct drm_device *ddev, struct drm_file *file);
+int panthor_run_on_pfiles_of_tgid(struct panthor_device *ptdev, pid_t tgid,
+				  void (*fn)(struct panthor_file *pfile));
+
+extern const struct attribute_group *panthor_groups[];
 
 #endif

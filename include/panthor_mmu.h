@@ -21,7 +21,9 @@ struct io_pgtable_ops;
 struct list_head;
 struct mutex;
 struct panthor_device;
+struct panthor_file;
 struct panthor_gem_object;
+struct panthor_vm_pool;
 struct panthor_vm;
 
 int panthor_mmu_init(struct panthor_device *ptdev);
@@ -32,6 +34,15 @@ struct panthor_vm *panthor_vm_create(struct panthor_device *ptdev, bool for_mcu,
 struct panthor_vm *panthor_vm_get(struct panthor_vm *vm);
 void panthor_vm_put(struct panthor_vm *vm);
 void panthor_vm_destroy(struct panthor_vm *vm);
+
+int panthor_vm_pool_create(struct panthor_file *pfile);
+void panthor_vm_pool_destroy(struct panthor_file *pfile);
+struct panthor_vm *panthor_vm_pool_create_vm(struct panthor_device *ptdev,
+					     struct panthor_vm_pool *pool,
+					     u64 kernel_va_start, u64 kernel_va_size);
+int panthor_vm_pool_destroy_vm(struct panthor_vm_pool *pool, struct panthor_vm *vm);
+void panthor_mmu_force_reclaim(struct panthor_file *pfile);
+void panthor_mmu_force_claim(struct panthor_file *pfile);
 
 int panthor_vm_map_bo_range(struct panthor_vm *vm, struct panthor_gem_object *bo,
 			    u64 offset, u64 size, u64 va, u32 flags);

@@ -9,6 +9,7 @@
  * BOs with trylocks only: reclaim can be entered with any lock held.
  */
 
+#include <linux/bits.h>
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
@@ -19,6 +20,7 @@
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sprintf.h>
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 
@@ -1230,10 +1232,19 @@ static const char *const reclaim_state_name[] = {
 	[PANTHOR_GEM_UNRECLAIMABLE] = "unreclaimable",
 };
 
+/* Bits of the flags column of the gems file. */
+#define PANTHOR_DEBUGFS_GEM_IMPORTED	BIT(0)
+#define PANTHOR_DEBUGFS_GEM_EXPORTED	BIT(1)
+#define PANTHOR_DEBUGFS_GEM_PINNED	BIT(2)
+#define PANTHOR_DEBUGFS_GEM_MMAPPED	BIT(3)
+#define PANTHOR_DEBUGFS_GEM_VMAPPED	BIT(4)
+
 /**
- * panthor_gem_debugfs_gems_show() - the debugfs gems file: one line per BO,
- * then totals (size, resident, reclaimable = resident pages of BOs whose
- * state is not UNRECLAIMABLE).
+ * panthor_gem_debugfs_gems_show() - the debugfs gems file: one line per BO
+ * (creator as comm/tgid, GEM name, refcount, size, resident size, mmap
+ * offset, reclaim state, flags: 0x1 imported, 0x2 exported, 0x4 pinned,
+ * 0x8 mmapped, 0x10 vmapped), then totals (size, resident, reclaimable =
+ * resident bytes of BOs whose state is not UNRECLAIMABLE).
  * @m: the seq_file.
  * @data: unused.
  *
@@ -1245,25 +1256,38 @@ static int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data)
 	struct panthor_gem_object *bo;
 	size_t total = 0, resident = 0, reclaimable = 0;
 
-	seq_puts(m, "created-by           tgid      refcount  size       resident   "
-		    "mmap-offset         state          pin  mmap vmap\n");
+	seq_puts(m, "created-by                      name      refcount  size       "
+		    "resident   mmap-offset         state          flags\n");
 
 	mutex_lock(&ptdev->gems.lock);
 	list_for_each_entry(bo, &ptdev->gems.node, debugfs.node) {
 		enum panthor_gem_reclaim_state state = READ_ONCE(bo->reclaim_state);
 		size_t res = READ_ONCE(bo->backing.pages) ? bo->base.size : 0;
+		unsigned int refcount = kref_read(&bo->base.refcount);
+		char creator[32];
+		u32 flags = 0;
 
-		if (!kref_read(&bo->base.refcount))
+		if (!refcount)
 			continue;
 
-		seq_printf(m, "%-20s %-9d %-9u %-10zu %-10zu 0x%-17llx %-14s %-4u %-4u %u\n",
-			   bo->debugfs.creator.process_name, bo->debugfs.creator.tgid,
-			   kref_read(&bo->base.refcount), bo->base.size, res,
+		if (bo->base.import_attach)
+			flags |= PANTHOR_DEBUGFS_GEM_IMPORTED;
+		if (bo->base.dma_buf)
+			flags |= PANTHOR_DEBUGFS_GEM_EXPORTED;
+		if (refcount_read(&bo->backing.pin_count))
+			flags |= PANTHOR_DEBUGFS_GEM_PINNED;
+		if (refcount_read(&bo->cmap.mmap_count))
+			flags |= PANTHOR_DEBUGFS_GEM_MMAPPED;
+		if (refcount_read(&bo->cmap.vaddr_use_count))
+			flags |= PANTHOR_DEBUGFS_GEM_VMAPPED;
+
+		snprintf(creator, sizeof(creator), "%s/%d", bo->debugfs.creator.process_name,
+			 bo->debugfs.creator.tgid);
+		seq_printf(m, "%-31s %-9d %-9u %-10zu %-10zu 0x%-17llx %-14s 0x%x\n",
+			   creator, bo->base.name, refcount, bo->base.size, res,
 			   (unsigned long long)drm_vma_node_offset_addr(&bo->base.vma_node),
 			   state <= PANTHOR_GEM_UNRECLAIMABLE ? reclaim_state_name[state] : "?",
-			   refcount_read(&bo->backing.pin_count),
-			   refcount_read(&bo->cmap.mmap_count),
-			   refcount_read(&bo->cmap.vaddr_use_count));
+			   flags);
 		total += bo->base.size;
 		resident += res;
 		if (state != PANTHOR_GEM_UNRECLAIMABLE)

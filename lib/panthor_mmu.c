@@ -25,6 +25,7 @@
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 
 #include <drm/drm_exec.h>
 #include <drm/drm_gem.h>
@@ -113,6 +114,12 @@ struct panthor_vm {
 		u64 size;
 	} locked_region;
 
+	/**
+	 * @pool_node: link in the VM pool of the DRM file that created the
+	 * VM, under the pool's lock; empty for kernel VMs.
+	 */
+	struct list_head pool_node;
+
 	/** @active_cnt: jobs of this VM on the GPU. */
 	atomic_t active_cnt;
 
@@ -135,6 +142,21 @@ static struct panthor_vma *to_panthor_vma(struct drm_gpuva *va)
 {
 	return container_of(va, struct panthor_vma, base);
 }
+
+/**
+ * struct panthor_vm_pool - the VMs of a DRM file.
+ */
+struct panthor_vm_pool {
+	/**
+	 * @lock: protects @vms. Held across the per-file operations
+	 * (force reclaim and claim) so the VMs they walk stay in the pool;
+	 * never taken from reclaim.
+	 */
+	struct mutex lock;
+
+	/** @vms: list of panthor_vm::pool_node, each holding a VM reference. */
+	struct list_head vms;
+};
 
 /**
  * struct panthor_vm_op_ctx - everything an operation on a VM's page tables
@@ -1306,6 +1328,7 @@ struct panthor_vm *panthor_vm_create(struct panthor_device *ptdev, bool for_mcu,
 	atomic_set(&vm->active_cnt, 0);
 	drm_gem_lru_init(&vm->reclaim.lru, &ptdev->reclaim.lock);
 	INIT_LIST_HEAD(&vm->reclaim.lru_node);
+	INIT_LIST_HEAD(&vm->pool_node);
 
 	pgtbl_cfg = (struct io_pgtable_cfg) {
 		.pgsize_bitmap = SZ_4K,
@@ -1493,6 +1516,165 @@ int panthor_vm_validate(struct panthor_vm *vm)
 	drm_exec_fini(&exec);
 
 	return ret;
+}
+
+/**
+ * panthor_vm_pool_create() - give a DRM file its (empty) VM pool.
+ * @pfile: the file.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int panthor_vm_pool_create(struct panthor_file *pfile)
+{
+	struct panthor_vm_pool *pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+
+	if (!pool)
+		return -ENOMEM;
+
+	mutex_init(&pool->lock);
+	INIT_LIST_HEAD(&pool->vms);
+	pfile->vms = pool;
+	return 0;
+}
+
+/**
+ * panthor_vm_pool_destroy() - destroy every VM left in a file's pool, then
+ * the pool, as closing the file does.
+ * @pfile: the file; nothing else may use its pool any more.
+ */
+void panthor_vm_pool_destroy(struct panthor_file *pfile)
+{
+	struct panthor_vm_pool *pool = pfile->vms;
+	struct panthor_vm *vm;
+
+	if (!pool)
+		return;
+
+	while ((vm = list_first_entry_or_null(&pool->vms, struct panthor_vm, pool_node)))
+		panthor_vm_pool_destroy_vm(pool, vm);
+
+	mutex_destroy(&pool->lock);
+	kfree(pool);
+	pfile->vms = NULL;
+}
+
+/**
+ * panthor_vm_pool_create_vm() - create a user VM owned by a file's pool.
+ * @ptdev: the device.
+ * @pool: the pool of the file creating it.
+ * @kernel_va_start: start of the range reserved for kernel BOs.
+ * @kernel_va_size: its size.
+ *
+ * Return: the VM, which stays valid until panthor_vm_pool_destroy_vm() (the
+ * pool holds the creation reference), or an ERR_PTR.
+ */
+struct panthor_vm *panthor_vm_pool_create_vm(struct panthor_device *ptdev,
+					     struct panthor_vm_pool *pool,
+					     u64 kernel_va_start, u64 kernel_va_size)
+{
+	struct panthor_vm *vm;
+
+	vm = panthor_vm_create(ptdev, false, kernel_va_start, kernel_va_size);
+	if (IS_ERR(vm))
+		return vm;
+
+	mutex_lock(&pool->lock);
+	list_add_tail(&vm->pool_node, &pool->vms);
+	mutex_unlock(&pool->lock);
+
+	return vm;
+}
+
+/**
+ * panthor_vm_pool_destroy_vm() - take a VM out of its file's pool and
+ * destroy it, as the VM_DESTROY ioctl does.
+ * @pool: the pool.
+ * @vm: the VM.
+ *
+ * Return: 0, or -EINVAL if @vm is not in @pool.
+ */
+int panthor_vm_pool_destroy_vm(struct panthor_vm_pool *pool, struct panthor_vm *vm)
+{
+	struct panthor_vm *pos;
+	bool found = false;
+
+	mutex_lock(&pool->lock);
+	list_for_each_entry(pos, &pool->vms, pool_node) {
+		if (pos == vm) {
+			list_del_init(&vm->pool_node);
+			found = true;
+			break;
+		}
+	}
+	mutex_unlock(&pool->lock);
+
+	if (!found)
+		return -EINVAL;
+
+	panthor_vm_destroy(vm);
+	return 0;
+}
+
+/**
+ * panthor_mmu_force_reclaim() - evict the BOs mapped only in the VMs of a
+ * file, whatever the memory pressure.
+ * @pfile: the file.
+ *
+ * Each VM's LRU of private BOs is scanned whole with the shrinker's own
+ * eviction callback, so the same trylock-only rules apply and contended
+ * BOs are merely counted as remaining. BOs mapped in several VMs are left
+ * alone: they may be another process's too. Nothing is reclaimed without
+ * swap, as for the shrinker: the contents would be lost.
+ */
+void panthor_mmu_force_reclaim(struct panthor_file *pfile)
+{
+	struct panthor_device *ptdev = pfile->ptdev;
+	struct panthor_vm_pool *pool = pfile->vms;
+	unsigned long freed = 0, remaining = 0;
+	struct panthor_vm *vm;
+
+	if (get_nr_swap_pages() <= 0)
+		return;
+
+	mutex_lock(&pool->lock);
+	list_for_each_entry(vm, &pool->vms, pool_node) {
+		unsigned long nr = READ_ONCE(vm->reclaim.lru.count);
+
+		if (!nr)
+			continue;
+
+		freed += drm_gem_lru_scan(&vm->reclaim.lru, min_t(unsigned long, nr, UINT_MAX),
+					  &remaining, panthor_gem_try_evict, NULL);
+	}
+	mutex_unlock(&pool->lock);
+
+	drm_dbg(&ptdev->base, "force reclaim of tgid %d: freed %lu pages (%lu bytes), %lu remaining\n",
+		pfile->tgid, freed, freed << PAGE_SHIFT, remaining);
+}
+
+/**
+ * panthor_mmu_force_claim() - swap every VM of a file back in.
+ * @pfile: the file.
+ *
+ * Each VM is validated as a submission would validate it: drm_exec locks
+ * the VM resv and the resv of every BO shared with other VMs, which puts
+ * evicted shared BOs on the VM's evict list too, and drm_gpuvm_validate()
+ * swaps each evicted BO in and maps its ranges again.
+ */
+void panthor_mmu_force_claim(struct panthor_file *pfile)
+{
+	struct panthor_vm_pool *pool = pfile->vms;
+	struct panthor_vm *vm;
+
+	mutex_lock(&pool->lock);
+	list_for_each_entry(vm, &pool->vms, pool_node) {
+		int ret = panthor_vm_validate(vm);
+
+		if (ret)
+			drm_dbg(&vm->ptdev->base, "claim of tgid %d: validate failed: %d\n",
+				pfile->tgid, ret);
+	}
+	mutex_unlock(&pool->lock);
 }
 
 /**
