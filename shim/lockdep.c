@@ -27,24 +27,20 @@
  * one lookup in a small per-thread table.
  */
 #include <dlfcn.h>
-#include <elf.h>
 #include <errno.h>
-#include <execinfo.h>
-#include <fcntl.h>
-#include <link.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/stacktrace.h>
 #include <linux/dma-fence.h>
 #include <shrinkwrap/report.h>
 
@@ -103,7 +99,7 @@ struct lock_dep {
 	unsigned long		prev_ip;	/* where prev was taken, first time */
 	unsigned long		next_ip;	/* where next was taken, first time */
 	int			nr_trace;
-	void			*trace[LD_TRACE_DEPTH];
+	unsigned long		trace[LD_TRACE_DEPTH];
 };
 
 struct held_lock {
@@ -145,7 +141,7 @@ struct ld_link {
 	unsigned long		prev_ip;
 	unsigned long		next_ip;
 	int			nr_trace;
-	void			*trace[LD_TRACE_DEPTH];
+	unsigned long		trace[LD_TRACE_DEPTH];
 };
 
 /* What was already reported in this world. */
@@ -310,193 +306,24 @@ static void text_emit(struct ld_task *t, struct ld_text *r)
 	free(r->buf);
 }
 
-/*
- * Symbols for report addresses. dladdr() only knows exported symbols, so
- * the full symbol table of each object is read (lazily, once) to name
- * static functions as well.
- */
-struct ld_func {
-	uintptr_t		addr;
-	size_t			size;
-	const char		*name;
-};
-
-struct ld_symtab {
-	struct ld_symtab	*next;
-	uintptr_t		base;		/* dli_fbase of the object */
-	void			*map;
-	size_t			map_len;
-	struct ld_func		*funcs;
-	size_t			nr;
-};
-
-static pthread_mutex_t ld_sym_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ld_symtab *ld_symtabs;
-
-static int func_cmp(const void *a, const void *b)
-{
-	const struct ld_func *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Fill @st from the ELF file mapped at @map; leaves it empty on any doubt. */
-static void symtab_parse(struct ld_symtab *st, const unsigned char *map, size_t len)
-{
-	const ElfW(Ehdr) *eh = (const void *)map;
-	const ElfW(Shdr) *sh, *sym_sh = NULL, *str_sh;
-	const ElfW(Phdr) *ph;
-	uintptr_t bias = 0, lowest = UINTPTR_MAX;
-	const ElfW(Sym) *sym;
-	size_t i, n, nr = 0;
-	const char *strtab;
-
-	if (len < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
-	    eh->e_shentsize != sizeof(*sh) || eh->e_phentsize != sizeof(*ph) ||
-	    eh->e_shoff > len || eh->e_shnum > (len - eh->e_shoff) / sizeof(*sh) ||
-	    eh->e_phoff > len || eh->e_phnum > (len - eh->e_phoff) / sizeof(*ph))
-		return;
-	sh = (const void *)(map + eh->e_shoff);
-	for (i = 0; i < eh->e_shnum; i++)
-		if (sh[i].sh_type == SHT_SYMTAB)
-			sym_sh = &sh[i];
-	for (i = 0; !sym_sh && i < eh->e_shnum; i++)
-		if (sh[i].sh_type == SHT_DYNSYM)
-			sym_sh = &sh[i];
-	if (!sym_sh || sym_sh->sh_link >= eh->e_shnum)
-		return;
-	str_sh = &sh[sym_sh->sh_link];
-	if (sym_sh->sh_offset > len || sym_sh->sh_size > len - sym_sh->sh_offset ||
-	    str_sh->sh_offset > len || str_sh->sh_size > len - str_sh->sh_offset ||
-	    !str_sh->sh_size)
-		return;
-
-	/* Position-independent objects: symbol values are load-relative. */
-	if (eh->e_type == ET_DYN) {
-		ph = (const void *)(map + eh->e_phoff);
-		for (i = 0; i < eh->e_phnum; i++)
-			if (ph[i].p_type == PT_LOAD && ph[i].p_vaddr < lowest)
-				lowest = ph[i].p_vaddr;
-		if (lowest == UINTPTR_MAX)
-			return;
-		bias = st->base - (lowest & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1));
-	}
-
-	sym = (const void *)(map + sym_sh->sh_offset);
-	strtab = (const char *)map + str_sh->sh_offset;
-	n = sym_sh->sh_size / sizeof(*sym);
-	/* The string table must end with a NUL: names are then bounded. */
-	if (strtab[str_sh->sh_size - 1])
-		return;
-	st->funcs = calloc(n ? n : 1, sizeof(*st->funcs));
-	if (!st->funcs)
-		return;
-	for (i = 0; i < n; i++) {
-		if ((sym[i].st_info & 0xf) != STT_FUNC || !sym[i].st_value ||
-		    !sym[i].st_size || sym[i].st_name >= str_sh->sh_size)
-			continue;
-		st->funcs[nr].addr = sym[i].st_value + bias;
-		st->funcs[nr].size = sym[i].st_size;
-		st->funcs[nr].name = strtab + sym[i].st_name;
-		nr++;
-	}
-	qsort(st->funcs, nr, sizeof(*st->funcs), func_cmp);
-	st->nr = nr;
-}
-
-/* ld_sym_lock held. */
-static struct ld_symtab *symtab_get(const Dl_info *info)
-{
-	const char *path = info->dli_fname;
-	struct ld_symtab *st;
-	struct stat sb;
-	int fd;
-
-	for (st = ld_symtabs; st; st = st->next)
-		if (st->base == (uintptr_t)info->dli_fbase)
-			return st;
-	st = calloc(1, sizeof(*st));
-	if (!st)
-		return NULL;
-	st->base = (uintptr_t)info->dli_fbase;
-	st->next = ld_symtabs;
-	ld_symtabs = st;
-
-	/* The main program is named as it was started: use its real file. */
-	if (!path || !path[0] || !strcmp(path, program_invocation_name))
-		path = "/proc/self/exe";
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return st;
-	if (!fstat(fd, &sb) && sb.st_size > 0) {
-		st->map = mmap(NULL, sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (st->map == MAP_FAILED) {
-			st->map = NULL;
-		} else {
-			st->map_len = sb.st_size;
-			symtab_parse(st, st->map, st->map_len);
-		}
-	}
-	close(fd);
-	return st;
-}
-
-static const struct ld_func *symtab_find(const struct ld_symtab *st, uintptr_t ip)
-{
-	size_t lo = 0, hi = st->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (st->funcs[mid].addr <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo && ip < st->funcs[lo - 1].addr + st->funcs[lo - 1].size)
-		return &st->funcs[lo - 1];
-	return NULL;
-}
-
 /* Print @ip as the kernel's %pS does: function+offset/size. */
 static void put_ip(FILE *f, unsigned long ip)
 {
-	const struct ld_func *fn = NULL;
-	struct ld_symtab *st;
-	Dl_info info;
+	char sym[KSYM_SYMBOL_LEN];
 
-	if (!ip || !dladdr((void *)ip, &info)) {
-		fprintf(f, "0x%lx", ip);
-		return;
-	}
-	pthread_mutex_lock(&ld_sym_lock);
-	st = symtab_get(&info);
-	if (st)
-		fn = symtab_find(st, ip);
-	if (fn)
-		fprintf(f, "%s+0x%lx/0x%zx", fn->name, ip - (unsigned long)fn->addr,
-			fn->size);
-	pthread_mutex_unlock(&ld_sym_lock);
-	if (fn)
-		return;
-	if (info.dli_sname)
-		fprintf(f, "%s+0x%lx", info.dli_sname,
-			ip - (unsigned long)info.dli_saddr);
-	else
-		fprintf(f, "0x%lx", ip);
-	if (info.dli_fname)
-		fprintf(f, " (%s+0x%lx)", basename(info.dli_fname),
-			ip - (unsigned long)info.dli_fbase);
+	sprint_symbol(sym, ip);
+	fputs(sym, f);
 }
 
-static void put_trace(FILE *f, void *const *trace, int nr)
+static void put_trace(FILE *f, const unsigned long *trace, int nr)
 {
+	char line[KSYM_SYMBOL_LEN + 16];
 	int i;
 
+	/* The kernel's print_lock_trace(): stack_trace_print() with 6 spaces. */
 	for (i = 0; i < nr; i++) {
-		fputs("       ", f);
-		put_ip(f, (unsigned long)trace[i]);
-		fputc('\n', f);
+		stack_trace_snprint(line, sizeof(line), &trace[i], 1, 6);
+		fputs(line, f);
 	}
 }
 
@@ -730,14 +557,14 @@ static void dep_unhash(struct lock_dep *d)
 }
 
 /* Keep the stack from the lock primitive outwards; drop lockdep's frames. */
-static int save_trace(void **out, void *from)
+static int save_trace(unsigned long *out, void *from)
 {
-	void *frames[LD_TRACE_DEPTH + 8];
-	int i, n = backtrace(frames, LD_TRACE_DEPTH + 8);
-	int start = 0;
+	unsigned long frames[LD_TRACE_DEPTH + 8];
+	unsigned int i, n = stack_trace_save(frames, ARRAY_SIZE(frames), 0);
+	unsigned int start = 0;
 
 	for (i = 0; i < n; i++) {
-		if (frames[i] == from) {
+		if (frames[i] == (unsigned long)from) {
 			start = i;
 			break;
 		}
@@ -1697,7 +1524,7 @@ void lockdep_reset_world(void)
 static void report_sleep(struct ld_task *t, const char *file, int line,
 			 unsigned long ip)
 {
-	void *frames[LD_SLEEP_FRAMES];
+	unsigned long frames[LD_SLEEP_FRAMES];
 	unsigned long gen = world_gen(), h = 0;
 	const struct held_lock *spin = NULL;
 	struct ld_text r;
@@ -1705,9 +1532,9 @@ static void report_sleep(struct ld_task *t, const char *file, int line,
 	FILE *f;
 
 	/* Once per call path and world. */
-	n = backtrace(frames, LD_SLEEP_FRAMES);
+	n = stack_trace_save(frames, LD_SLEEP_FRAMES, 0);
 	for (i = 0; i < n; i++)
-		h = hash_ptrs(frames[i], h);
+		h = hash_ptrs((void *)frames[i], h);
 	if (!seen_first(SEEN_SLEEP, NULL, h))
 		return;
 
@@ -1882,10 +1709,10 @@ void __dma_fence_might_wait(void)
 
 static void __attribute__((constructor)) lockdep_shim_init(void)
 {
-	void *frame;
+	unsigned long entry;
 
 	/* Load the unwinder now rather than later under ld_graph_lock. */
-	backtrace(&frame, 1);
+	stack_trace_save(&entry, 1, 0);
 }
 
 static void __attribute__((destructor)) lockdep_shim_exit(void)
@@ -1899,16 +1726,4 @@ static void __attribute__((destructor)) lockdep_shim_exit(void)
 		free(k);
 	}
 	pthread_mutex_unlock(&ld_graph_lock);
-
-	pthread_mutex_lock(&ld_sym_lock);
-	while (ld_symtabs) {
-		struct ld_symtab *st = ld_symtabs;
-
-		ld_symtabs = st->next;
-		if (st->map)
-			munmap(st->map, st->map_len);
-		free(st->funcs);
-		free(st);
-	}
-	pthread_mutex_unlock(&ld_sym_lock);
 }

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /*
- * printk and the kernel's printf format extensions (%pe, %pK, %ps, %pS).
+ * printk and the kernel's printf format extensions (%pe, %pK, %ps, %pS, %pB).
  */
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 
+#include <linux/kallsyms.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/err.h>
@@ -47,7 +47,7 @@ static size_t put(char *buf, size_t size, size_t pos, const char *s, size_t len)
 
 static size_t put_pointer(char *buf, size_t size, size_t pos, char ext, void *p)
 {
-	char tmp[128];
+	char tmp[KSYM_SYMBOL_LEN];
 	int n;
 
 	switch (ext) {
@@ -63,15 +63,14 @@ static size_t put_pointer(char *buf, size_t size, size_t pos, char ext, void *p)
 		break;
 	}
 	case 's':
-	case 'S': {
-		Dl_info info;
-
-		if (dladdr(p, &info) && info.dli_sname)
-			n = snprintf(tmp, sizeof(tmp), "%s", info.dli_sname);
-		else
-			n = snprintf(tmp, sizeof(tmp), "%p", p);
+		n = sprint_symbol_no_offset(tmp, (unsigned long)p);
 		break;
-	}
+	case 'S':
+		n = sprint_symbol(tmp, (unsigned long)p);
+		break;
+	case 'B':
+		n = sprint_backtrace(tmp, (unsigned long)p);
+		break;
 	default:
 		n = snprintf(tmp, sizeof(tmp), "%p", p);
 		break;
@@ -183,7 +182,7 @@ static size_t vsnprintf_kernel(char *buf, size_t size, const char *fmt, va_list 
 			void *ptr = va_arg(args, void *);
 			char ext = p[1];
 
-			if (ext && strchr("eKsSxhb", ext)) {
+			if (ext && strchr("eKsSBxhb", ext)) {
 				p++;
 				pos = put_pointer(buf, size, pos, ext, ptr);
 				p++;

@@ -4,7 +4,6 @@
  * with a backtrace and counted per kind; the test fixture fails a test that
  * raised any report it did not declare as expected.
  */
-#include <execinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,8 @@
 
 #include <shrinkwrap/report.h>
 #include <linux/bug.h>
+#include <linux/kernel.h>
+#include <linux/stacktrace.h>
 
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long report_count[SW_REPORT_NR_KINDS];
@@ -28,14 +29,16 @@ static const char *const kind_name[SW_REPORT_NR_KINDS] = {
 	[SW_REPORT_BUG] = "BUG",
 };
 
-static void print_backtrace(void)
+/* The trace of the code that raised the report, from sw_report()'s caller up. */
+static noinline void print_backtrace(void)
 {
-	void *frames[32];
-	int n = backtrace(frames, 32);
+	unsigned long entries[32];
+	unsigned int n;
 
-	fputs("Call trace:\n", stderr);
 	/* Skip this function and sw_vreport(). */
-	backtrace_symbols_fd(frames + 2, n > 2 ? n - 2 : 0, fileno(stderr));
+	n = stack_trace_save(entries, ARRAY_SIZE(entries), 2);
+	fputs("Call trace:\n", stderr);
+	stack_trace_print(entries, n, 1);
 }
 
 /**

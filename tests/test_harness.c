@@ -3,6 +3,11 @@
  * The harness checks itself: a world teardown must fail on each kind of
  * problem a test can leave behind, or a green run means nothing.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -148,6 +153,103 @@ static void test_lockdep_report_fails(void **state)
 	assert_true(sw_world_destroy(w) >= 1);
 }
 
+/*
+ * Run @fn(@arg) with stderr captured; returns what it printed (free() it).
+ * Reports print their traces to stderr, so that is what is checked.
+ */
+static char *capture_stderr(void (*fn)(void *), void *arg)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(STDERR_FILENO);
+	char *text;
+	long len;
+
+	assert_non_null(tmp);
+	assert_true(saved >= 0);
+	fflush(stderr);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	fn(arg);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+
+	len = ftell(tmp);
+	assert_true(len >= 0);
+	text = calloc(1, len + 1);
+	assert_non_null(text);
+	rewind(tmp);
+	assert_int_equal(fread(text, 1, len, tmp), (size_t)len);
+	fclose(tmp);
+	fputs(text, stderr);
+	return text;
+}
+
+/* The text of @text from @marker on, or fail. */
+static const char *after(const char *text, const char *marker)
+{
+	const char *p = strstr(text, marker);
+
+	assert_non_null(p);
+	return p;
+}
+
+static noinline void warn_from_static_function(void *unused)
+{
+	WARN_ON(1);
+}
+
+/* A WARN's call trace names the static function that raised it. */
+static void test_warn_trace_names_static_function(void **state)
+{
+	struct sw_world *w = fresh();
+	char *text = capture_stderr(warn_from_static_function, NULL);
+
+	assert_non_null(strstr(after(text, "Call trace:"), "warn_from_static_function+0x"));
+	free(text);
+	assert_int_equal(sw_world_destroy(w), 1);
+}
+
+static noinline void take_a_then_b(struct mutex *a, struct mutex *b)
+{
+	mutex_lock(a);
+	mutex_lock(b);
+	mutex_unlock(b);
+	mutex_unlock(a);
+}
+
+static noinline void take_b_then_a(void *arg)
+{
+	struct mutex *m = arg;
+
+	take_a_then_b(&m[1], &m[0]);
+}
+
+/*
+ * A lockdep report names static functions both in the stack it recorded
+ * for the existing dependency and in the call trace of the new one.
+ */
+static void test_lockdep_trace_names_static_function(void **state)
+{
+	struct sw_world *w = fresh();
+	struct mutex m[2];
+	const char *recorded, *call;
+	char *text;
+
+	mutex_init(&m[0]);
+	mutex_init(&m[1]);
+	take_a_then_b(&m[0], &m[1]);
+	text = capture_stderr(take_b_then_a, m);
+
+	recorded = after(text, "stacks that recorded the existing dependencies:");
+	call = after(recorded, "Call trace:");
+	assert_non_null(strstr(recorded, "take_a_then_b+0x"));
+	assert_true(strstr(recorded, "take_a_then_b+0x") < call);
+	assert_non_null(strstr(call, "take_b_then_a+0x"));
+	free(text);
+	assert_int_equal(sw_report_count(SW_REPORT_LOCKDEP), 1);
+	assert_true(sw_world_destroy(w) >= 1);
+}
+
 static char harness_msg[256];
 
 static void record_harness_failure(const char *msg)
@@ -184,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_leaked_bo_reference_fails),
 		cmocka_unit_test(test_held_lock_fails),
 		cmocka_unit_test(test_lockdep_report_fails),
+		cmocka_unit_test(test_warn_trace_names_static_function),
+		cmocka_unit_test(test_lockdep_trace_names_static_function),
 		cmocka_unit_test(test_harness_failure_reaches_handler),
 	};
 

@@ -23,7 +23,7 @@
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list args);
 
-/* shim: kernel-format vsnprintf (handles %pe, %pK, %ps, %pS). */
+/* shim: kernel-format vsnprintf (handles %pe, %pK, %ps, %pS, %pB). */
 int vscnprintf(char *buf, size_t size, const char *fmt, va_list args);
 int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
