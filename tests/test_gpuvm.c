@@ -468,244 +468,310 @@ static void test_map_empty(void **state)
 }
 
 /*
- * A map over the middle of a mapping: one REMAP with both parts, "keep"
- * only when the same object is mapped at the matching offset, then MAP.
+ * Split/merge cases: from the mappings a case starts with, a map or unmap
+ * request must produce exactly the listed steps, in order, and leave
+ * exactly the listed mappings. Objects are A and B; "keep" is the
+ * kernel's merge flag (same object at the matching offset).
  */
-static void test_map_middle_remaps_prev_and_next(void **state)
+enum { A = 1, B };
+
+struct tmap {
+	int obj;		/* A, B; 0 ends a list (and: no such part) */
+	u64 addr, range, offset;
+};
+
+struct tstep {
+	enum drm_gpuva_op_type op;
+	struct tmap va;		/* MAP: the request; REMAP/UNMAP: the original */
+	bool keep;
+	struct tmap prev, next;	/* REMAP: the parts left standing */
+};
+
+struct sm_case {
+	const char *name;
+	struct tmap existing[5];
+	bool unmap;		/* unmap req.addr/range; else map req */
+	struct tmap req;
+	struct tstep steps[MAX_STEPS];
+	struct tmap after[5];	/* in address order */
+};
+
+#define MAP(o, a, r, off)	{ .obj = (o), .addr = (a), .range = (r), .offset = (off) }
+#define STEP_MAP(o, a, r, off)	{ DRM_GPUVA_OP_MAP, MAP(o, a, r, off) }
+#define STEP_UNMAP(o, a, r, off, k) \
+	{ DRM_GPUVA_OP_UNMAP, MAP(o, a, r, off), .keep = (k) }
+#define STEP_REMAP(o, a, r, off, k, p, n) \
+	{ DRM_GPUVA_OP_REMAP, MAP(o, a, r, off), .keep = (k), .prev = p, .next = n }
+#define NONE			{ 0 }
+
+static const struct sm_case sm_cases[] = {
+	{
+		.name = "map into empty space: one MAP",
+		.req = MAP(A, 0x10000, 0x4000, 0x1000),
+		.steps = { STEP_MAP(A, 0x10000, 0x4000, 0x1000) },
+		.after = { MAP(A, 0x10000, 0x4000, 0x1000) },
+	}, {
+		.name = "map next to a mapping of the same object: no merge, one MAP",
+		.existing = { MAP(A, 0x10000, 0x4000, 0) },
+		.req = MAP(A, 0x14000, 0x4000, 0x4000),
+		.steps = { STEP_MAP(A, 0x14000, 0x4000, 0x4000) },
+		.after = { MAP(A, 0x10000, 0x4000, 0), MAP(A, 0x14000, 0x4000, 0x4000) },
+	}, {
+		.name = "map over the middle, other object: REMAP with both parts, MAP",
+		.existing = { MAP(A, 0x100000, 0x10000, 0) },
+		.req = MAP(B, 0x104000, 0x4000, 0x2000),
+		.steps = {
+			STEP_REMAP(A, 0x100000, 0x10000, 0, false,
+				   MAP(A, 0x100000, 0x4000, 0), MAP(A, 0x108000, 0x8000, 0x8000)),
+			STEP_MAP(B, 0x104000, 0x4000, 0x2000),
+		},
+		.after = { MAP(A, 0x100000, 0x4000, 0), MAP(B, 0x104000, 0x4000, 0x2000),
+			   MAP(A, 0x108000, 0x8000, 0x8000) },
+	}, {
+		.name = "map over the middle, same object at the matching offset: keep",
+		.existing = { MAP(A, 0x108000, 0x8000, 0x8000) },
+		.req = MAP(A, 0x10a000, 0x2000, 0xa000),
+		.steps = {
+			STEP_REMAP(A, 0x108000, 0x8000, 0x8000, true,
+				   MAP(A, 0x108000, 0x2000, 0x8000), MAP(A, 0x10c000, 0x4000, 0xc000)),
+			STEP_MAP(A, 0x10a000, 0x2000, 0xa000),
+		},
+		.after = { MAP(A, 0x108000, 0x2000, 0x8000), MAP(A, 0x10a000, 0x2000, 0xa000),
+			   MAP(A, 0x10c000, 0x4000, 0xc000) },
+	}, {
+		.name = "map over the middle, same object at another offset: no keep",
+		.existing = { MAP(A, 0x10c000, 0x4000, 0xc000) },
+		.req = MAP(A, 0x10d000, 0x1000, 0),
+		.steps = {
+			STEP_REMAP(A, 0x10c000, 0x4000, 0xc000, false,
+				   MAP(A, 0x10c000, 0x1000, 0xc000), MAP(A, 0x10e000, 0x2000, 0xe000)),
+			STEP_MAP(A, 0x10d000, 0x1000, 0),
+		},
+		.after = { MAP(A, 0x10c000, 0x1000, 0xc000), MAP(A, 0x10d000, 0x1000, 0),
+			   MAP(A, 0x10e000, 0x2000, 0xe000) },
+	}, {
+		.name = "map across three mappings: REMAP (prev), UNMAP, REMAP (next), MAP",
+		.existing = { MAP(A, 0x0000, 0x4000, 0), MAP(B, 0x4000, 0x4000, 0),
+			      MAP(A, 0x8000, 0x4000, 0x8000) },
+		.req = MAP(A, 0x2000, 0x8000, 0x2000),
+		.steps = {
+			/* A at 0x2000 continues A's offsets on both sides: keep. */
+			STEP_REMAP(A, 0x0000, 0x4000, 0, true, MAP(A, 0x0000, 0x2000, 0), NONE),
+			STEP_UNMAP(B, 0x4000, 0x4000, 0, false),
+			STEP_REMAP(A, 0x8000, 0x4000, 0x8000, true,
+				   NONE, MAP(A, 0xa000, 0x2000, 0xa000)),
+			STEP_MAP(A, 0x2000, 0x8000, 0x2000),
+		},
+		.after = { MAP(A, 0x0000, 0x2000, 0), MAP(A, 0x2000, 0x8000, 0x2000),
+			   MAP(A, 0xa000, 0x2000, 0xa000) },
+	}, {
+		.name = "map over a whole mapping and beyond: UNMAP, MAP",
+		.existing = { MAP(A, 0x30000, 0x2000, 0) },
+		.req = MAP(B, 0x2f000, 0x4000, 0),
+		.steps = {
+			STEP_UNMAP(A, 0x30000, 0x2000, 0, false),
+			STEP_MAP(B, 0x2f000, 0x4000, 0),
+		},
+		.after = { MAP(B, 0x2f000, 0x4000, 0) },
+	}, {
+		.name = "map the identical range, same object and offset: UNMAP (keep), MAP",
+		.existing = { MAP(A, 0x20000, 0x8000, 0x1000) },
+		.req = MAP(A, 0x20000, 0x8000, 0x1000),
+		.steps = {
+			STEP_UNMAP(A, 0x20000, 0x8000, 0x1000, true),
+			STEP_MAP(A, 0x20000, 0x8000, 0x1000),
+		},
+		.after = { MAP(A, 0x20000, 0x8000, 0x1000) },
+	}, {
+		.name = "map the identical range at another offset: no keep",
+		.existing = { MAP(A, 0x20000, 0x8000, 0x1000) },
+		.req = MAP(A, 0x20000, 0x8000, 0x2000),
+		.steps = {
+			STEP_UNMAP(A, 0x20000, 0x8000, 0x1000, false),
+			STEP_MAP(A, 0x20000, 0x8000, 0x2000),
+		},
+		.after = { MAP(A, 0x20000, 0x8000, 0x2000) },
+	}, {
+		.name = "map the identical range with another object: no keep",
+		.existing = { MAP(A, 0x20000, 0x8000, 0x2000) },
+		.req = MAP(B, 0x20000, 0x8000, 0x2000),
+		.steps = {
+			STEP_UNMAP(A, 0x20000, 0x8000, 0x2000, false),
+			STEP_MAP(B, 0x20000, 0x8000, 0x2000),
+		},
+		.after = { MAP(B, 0x20000, 0x8000, 0x2000) },
+	}, {
+		.name = "unmap the start: one REMAP with the next part",
+		.existing = { MAP(A, 0x40000, 0x10000, 0) },
+		.unmap = true,
+		.req = MAP(0, 0x40000, 0x4000, 0),
+		.steps = {
+			STEP_REMAP(A, 0x40000, 0x10000, 0, false,
+				   NONE, MAP(A, 0x44000, 0xc000, 0x4000)),
+		},
+		.after = { MAP(A, 0x44000, 0xc000, 0x4000) },
+	}, {
+		.name = "unmap the end: one REMAP with the prev part",
+		.existing = { MAP(A, 0x44000, 0xc000, 0x4000) },
+		.unmap = true,
+		.req = MAP(0, 0x4c000, 0x4000, 0),
+		.steps = {
+			STEP_REMAP(A, 0x44000, 0xc000, 0x4000, false,
+				   MAP(A, 0x44000, 0x8000, 0x4000), NONE),
+		},
+		.after = { MAP(A, 0x44000, 0x8000, 0x4000) },
+	}, {
+		.name = "unmap the middle: one REMAP with both parts",
+		.existing = { MAP(A, 0x44000, 0x8000, 0x4000) },
+		.unmap = true,
+		.req = MAP(0, 0x46000, 0x2000, 0),
+		.steps = {
+			STEP_REMAP(A, 0x44000, 0x8000, 0x4000, false,
+				   MAP(A, 0x44000, 0x2000, 0x4000), MAP(A, 0x48000, 0x4000, 0x8000)),
+		},
+		.after = { MAP(A, 0x44000, 0x2000, 0x4000), MAP(A, 0x48000, 0x4000, 0x8000) },
+	}, {
+		.name = "unmap a hole: no step at all",
+		.existing = { MAP(A, 0x44000, 0x2000, 0x4000), MAP(A, 0x48000, 0x4000, 0x8000) },
+		.unmap = true,
+		.req = MAP(0, 0x46000, 0x2000, 0),
+		.after = { MAP(A, 0x44000, 0x2000, 0x4000), MAP(A, 0x48000, 0x4000, 0x8000) },
+	}, {
+		.name = "unmap across four mappings: REMAP, UNMAPs (never keep), REMAP",
+		.existing = { MAP(A, 0x0000, 0x4000, 0), MAP(B, 0x4000, 0x4000, 0),
+			      MAP(B, 0x9000, 0x1000, 0x4000), MAP(A, 0xa000, 0x4000, 0x8000) },
+		.unmap = true,
+		.req = MAP(0, 0x2000, 0xa000, 0),
+		.steps = {
+			STEP_REMAP(A, 0x0000, 0x4000, 0, false, MAP(A, 0x0000, 0x2000, 0), NONE),
+			STEP_UNMAP(B, 0x4000, 0x4000, 0, false),
+			STEP_UNMAP(B, 0x9000, 0x1000, 0x4000, false),
+			STEP_REMAP(A, 0xa000, 0x4000, 0x8000, false,
+				   NONE, MAP(A, 0xc000, 0x2000, 0xa000)),
+		},
+		.after = { MAP(A, 0x0000, 0x2000, 0), MAP(A, 0xc000, 0x2000, 0xa000) },
+	},
+};
+
+static void check_map(const char *name, const char *what, int i, const struct tmap *want,
+		      const struct drm_gpuva_op_map *got, struct drm_gem_object *const *objs)
 {
-	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
-	struct drm_gem_object *a = tobj_new(state, NULL);
-	struct drm_gem_object *b = tobj_new(state, NULL);
-	struct tctx c;
+	if (got->va.addr != want->addr || got->va.range != want->range ||
+	    got->gem.obj != objs[want->obj] || got->gem.offset != want->offset)
+		fail_msg("%s: step %d: %s is %#llx+%#llx at %#llx, want %#llx+%#llx at %#llx of %c",
+			 name, i, what, got->va.addr, got->va.range, got->gem.offset,
+			 want->addr, want->range, want->offset, 'A' + want->obj - 1);
+}
 
-	map_ok(vm, a, 0x100000, 0x10000, 0);
+static void check_step(const struct sm_case *t, int i, const struct step *got,
+		       struct drm_gem_object *const *objs)
+{
+	const struct tstep *want = &t->steps[i];
+	struct drm_gpuva_op_map va = {
+		.va.addr = got->addr, .va.range = got->range,
+		.gem.obj = got->obj, .gem.offset = got->offset,
+	};
+	u64 hole_start, hole_end;
 
-	/* Another object: not contiguous. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, b, 0x104000, 0x4000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x100000, 0x10000, a, 0);
-	assert_false(c.steps[0].keep);
-	assert_true(c.steps[0].has_prev);
-	assert_true(c.steps[0].has_next);
-	assert_part(&c.steps[0].prev, 0x100000, 0x4000, a, 0);
-	assert_part(&c.steps[0].next, 0x108000, 0x8000, a, 0x8000);
-	assert_int_equal(c.steps[0].hole_start, 0x104000);
-	assert_int_equal(c.steps[0].hole_range, 0x4000);
-	assert_step(&c.steps[1], DRM_GPUVA_OP_MAP, 0x104000, 0x4000, b, 0x2000);
-	ctx_fini(&c);
+	if (got->op != want->op || got->keep != want->keep)
+		fail_msg("%s: step %d is op %d keep %d, want op %d keep %d", t->name, i,
+			 got->op, got->keep, want->op, want->keep);
+	check_map(t->name, "the mapping", i, &want->va, &va, objs);
+	if (got->op != DRM_GPUVA_OP_REMAP)
+		return;
+	if (got->has_prev != !!want->prev.obj || got->has_next != !!want->next.obj)
+		fail_msg("%s: step %d has prev %d next %d, want %d %d", t->name, i,
+			 got->has_prev, got->has_next, !!want->prev.obj, !!want->next.obj);
+	if (got->has_prev)
+		check_map(t->name, "prev", i, &want->prev, &got->prev, objs);
+	if (got->has_next)
+		check_map(t->name, "next", i, &want->next, &got->next, objs);
+	/* What the REMAP unmaps lies between the parts it keeps. */
+	hole_start = want->prev.obj ? want->prev.addr + want->prev.range : want->va.addr;
+	hole_end = want->next.obj ? want->next.addr : want->va.addr + want->va.range;
+	if (got->hole_start != hole_start || got->hole_range != hole_end - hole_start)
+		fail_msg("%s: step %d unmaps %#llx+%#llx, want %#llx+%#llx", t->name, i,
+			 got->hole_start, got->hole_range, hole_start, hole_end - hole_start);
+}
 
-	assert_int_equal(count_vas(vm), 3);
-	assert_va(vm, 0x100000, 0x4000, a, 0);
-	assert_va(vm, 0x104000, 0x4000, b, 0x2000);
-	assert_va(vm, 0x108000, 0x8000, a, 0x8000);
-	/* One vm_bo per object, however many VAs. */
-	assert_true(list_is_singular(&a->gpuva.list));
+/* The VA space left: exactly @t->after, and a vm_bo only for objects still mapped. */
+static void check_after(const struct sm_case *t, struct drm_gpuvm *vm,
+			struct drm_gem_object *const *objs)
+{
+	bool mapped[B + 1] = { false };
+	struct drm_gpuva *va;
+	int n = 0, o;
 
-	/* Same object, offsets that line up with the tail mapping: keep. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, a, 0x10a000, 0x2000, 0xa000), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x108000, 0x8000, a, 0x8000);
-	assert_true(c.steps[0].keep);
-	assert_part(&c.steps[0].prev, 0x108000, 0x2000, a, 0x8000);
-	assert_part(&c.steps[0].next, 0x10c000, 0x4000, a, 0xc000);
-	assert_step(&c.steps[1], DRM_GPUVA_OP_MAP, 0x10a000, 0x2000, a, 0xa000);
-	ctx_fini(&c);
+	drm_gpuvm_for_each_va(va, vm) {
+		const struct tmap *want = &t->after[n];
 
-	/* Same object, offset off by a page: no keep. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, a, 0x10d000, 0x1000, 0), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x10c000, 0x4000, a, 0xc000);
-	assert_false(c.steps[0].keep);
-	ctx_fini(&c);
-
-	assert_int_equal(count_vas(vm), 7);
-	vm_teardown(vm);
-	drm_gem_object_put(a);
-	drm_gem_object_put(b);
+		if (va == &vm->kernel_alloc_node)
+			continue;
+		if (!want->obj)
+			fail_msg("%s: unexpected mapping %#llx+%#llx", t->name, va->va.addr,
+				 va->va.range);
+		check_map(t->name, "the mapping left", n, want,
+			  &(struct drm_gpuva_op_map){ .va.addr = va->va.addr,
+						      .va.range = va->va.range,
+						      .gem.obj = va->gem.obj,
+						      .gem.offset = va->gem.offset }, objs);
+		assert_non_null(va->vm_bo);
+		assert_ptr_equal(va->vm_bo->obj, va->gem.obj);
+		mapped[want->obj] = true;
+		n++;
+	}
+	if (t->after[n].obj)
+		fail_msg("%s: mapping %d (%#llx) missing", t->name, n, t->after[n].addr);
+	/* One vm_bo per object however many VAs; none once its last VA is gone. */
+	for (o = A; o <= B; o++) {
+		if (mapped[o] != list_is_singular(&objs[o]->gpuva.list))
+			fail_msg("%s: object %c %s a vm_bo", t->name, 'A' + o - 1,
+				 mapped[o] ? "lacks" : "still has");
+	}
 }
 
 /*
- * A map overlapping the end of one mapping, covering a second and the
- * start of a third: REMAP (prev), UNMAP, REMAP (next), MAP, in that order.
+ * Every split/merge case of the table, each in a VM of its own: the steps
+ * of the request in order, and the VA space they leave.
  */
-static void test_map_across_several(void **state)
+static void test_split_merge_cases(void **state)
 {
-	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
-	struct drm_gem_object *a = tobj_new(state, NULL);
-	struct drm_gem_object *b = tobj_new(state, NULL);
-	struct tctx c;
+	size_t k;
 
-	map_ok(vm, a, 0x0000, 0x4000, 0);
-	map_ok(vm, b, 0x4000, 0x4000, 0);
-	map_ok(vm, a, 0x8000, 0x4000, 0x8000);
+	for (k = 0; k < ARRAY_SIZE(sm_cases); k++) {
+		const struct sm_case *t = &sm_cases[k];
+		struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
+		struct drm_gem_object *objs[B + 1] = {
+			NULL, tobj_new(state, NULL), tobj_new(state, NULL),
+		};
+		const struct tmap *m;
+		struct tctx c;
+		int i, n = 0, ret;
 
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, a, 0x2000, 0x8000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 4);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x0000, 0x4000, a, 0);
-	assert_true(c.steps[0].keep);		/* a at 0x2000 continues a's offsets */
-	assert_true(c.steps[0].has_prev);
-	assert_false(c.steps[0].has_next);
-	assert_part(&c.steps[0].prev, 0x0000, 0x2000, a, 0);
-	assert_step(&c.steps[1], DRM_GPUVA_OP_UNMAP, 0x4000, 0x4000, b, 0);
-	assert_false(c.steps[1].keep);
-	assert_step(&c.steps[2], DRM_GPUVA_OP_REMAP, 0x8000, 0x4000, a, 0x8000);
-	assert_true(c.steps[2].keep);		/* 0x2000 + (0x8000 - 0x2000) */
-	assert_false(c.steps[2].has_prev);
-	assert_part(&c.steps[2].next, 0xa000, 0x2000, a, 0xa000);
-	assert_int_equal(c.steps[2].hole_start, 0x8000);
-	assert_int_equal(c.steps[2].hole_range, 0x2000);
-	assert_step(&c.steps[3], DRM_GPUVA_OP_MAP, 0x2000, 0x8000, a, 0x2000);
-	ctx_fini(&c);
+		for (m = t->existing; m->obj; m++)
+			map_ok(vm, objs[m->obj], m->addr, m->range, m->offset);
 
-	/* b lost its only mapping, so its vm_bo went away. */
-	assert_true(list_empty(&b->gpuva.list));
-	assert_int_equal(count_vas(vm), 3);
+		ctx_init(&c, vm);
+		if (t->unmap)
+			ret = do_unmap(vm, &c, t->req.addr, t->req.range);
+		else
+			ret = do_map(vm, &c, objs[t->req.obj], t->req.addr, t->req.range,
+				     t->req.offset);
+		if (ret)
+			fail_msg("%s: returned %d", t->name, ret);
+		while (n < MAX_STEPS && t->steps[n].va.obj)
+			n++;
+		if (c.nsteps != n)
+			fail_msg("%s: %d steps, want %d", t->name, c.nsteps, n);
+		for (i = 0; i < n; i++)
+			check_step(t, i, &c.steps[i], objs);
+		ctx_fini(&c);
 
-	vm_teardown(vm);
-	drm_gem_object_put(a);
-	drm_gem_object_put(b);
-}
-
-/* An identical range is unmapped (keep iff same object and offset) and mapped. */
-static void test_map_identical_range(void **state)
-{
-	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
-	struct drm_gem_object *a = tobj_new(state, NULL);
-	struct drm_gem_object *b = tobj_new(state, NULL);
-	struct tctx c;
-
-	map_ok(vm, a, 0x20000, 0x8000, 0x1000);
-
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, a, 0x20000, 0x8000, 0x1000), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_UNMAP, 0x20000, 0x8000, a, 0x1000);
-	assert_true(c.steps[0].keep);
-	assert_step(&c.steps[1], DRM_GPUVA_OP_MAP, 0x20000, 0x8000, a, 0x1000);
-	ctx_fini(&c);
-
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, a, 0x20000, 0x8000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_false(c.steps[0].keep);
-	ctx_fini(&c);
-
-	ctx_init(&c, vm);
-	assert_int_equal(do_map(vm, &c, b, 0x20000, 0x8000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 2);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_UNMAP, 0x20000, 0x8000, a, 0x2000);
-	assert_false(c.steps[0].keep);
-	ctx_fini(&c);
-
-	assert_int_equal(count_vas(vm), 1);
-	assert_va(vm, 0x20000, 0x8000, b, 0x2000);
-	assert_true(list_empty(&a->gpuva.list));
-
-	vm_teardown(vm);
-	drm_gem_object_put(a);
-	drm_gem_object_put(b);
-}
-
-/* Partial unmaps from the start, the end and the middle are single REMAPs. */
-static void test_unmap_partial(void **state)
-{
-	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
-	struct drm_gem_object *a = tobj_new(state, NULL);
-	struct tctx c;
-
-	map_ok(vm, a, 0x40000, 0x10000, 0);
-
-	/* Start. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_unmap(vm, &c, 0x40000, 0x4000), 0);
-	assert_int_equal(c.nsteps, 1);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x40000, 0x10000, a, 0);
-	assert_false(c.steps[0].keep);
-	assert_false(c.steps[0].has_prev);
-	assert_part(&c.steps[0].next, 0x44000, 0xc000, a, 0x4000);
-	assert_int_equal(c.steps[0].hole_start, 0x40000);
-	assert_int_equal(c.steps[0].hole_range, 0x4000);
-	ctx_fini(&c);
-	assert_va(vm, 0x44000, 0xc000, a, 0x4000);
-
-	/* End. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_unmap(vm, &c, 0x4c000, 0x4000), 0);
-	assert_int_equal(c.nsteps, 1);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x44000, 0xc000, a, 0x4000);
-	assert_false(c.steps[0].has_next);
-	assert_part(&c.steps[0].prev, 0x44000, 0x8000, a, 0x4000);
-	assert_int_equal(c.steps[0].hole_start, 0x4c000);
-	assert_int_equal(c.steps[0].hole_range, 0x4000);
-	ctx_fini(&c);
-	assert_va(vm, 0x44000, 0x8000, a, 0x4000);
-
-	/* Middle. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_unmap(vm, &c, 0x46000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 1);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x44000, 0x8000, a, 0x4000);
-	assert_part(&c.steps[0].prev, 0x44000, 0x2000, a, 0x4000);
-	assert_part(&c.steps[0].next, 0x48000, 0x4000, a, 0x8000);
-	assert_int_equal(c.steps[0].hole_start, 0x46000);
-	assert_int_equal(c.steps[0].hole_range, 0x2000);
-	ctx_fini(&c);
-
-	assert_int_equal(count_vas(vm), 2);
-	assert_va(vm, 0x44000, 0x2000, a, 0x4000);
-	assert_va(vm, 0x48000, 0x4000, a, 0x8000);
-
-	/* Nothing mapped there: no step at all. */
-	ctx_init(&c, vm);
-	assert_int_equal(do_unmap(vm, &c, 0x46000, 0x2000), 0);
-	assert_int_equal(c.nsteps, 0);
-	ctx_fini(&c);
-
-	vm_teardown(vm);
-	drm_gem_object_put(a);
-}
-
-/* An unmap across several mappings: REMAP, UNMAPs (never keep), REMAP. */
-static void test_unmap_across_several(void **state)
-{
-	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
-	struct drm_gem_object *a = tobj_new(state, NULL);
-	struct drm_gem_object *b = tobj_new(state, NULL);
-	struct tctx c;
-
-	map_ok(vm, a, 0x0000, 0x4000, 0);
-	map_ok(vm, b, 0x4000, 0x4000, 0);
-	map_ok(vm, b, 0x9000, 0x1000, 0x4000);
-	map_ok(vm, a, 0xa000, 0x4000, 0x8000);
-
-	ctx_init(&c, vm);
-	assert_int_equal(do_unmap(vm, &c, 0x2000, 0xa000), 0);
-	assert_int_equal(c.nsteps, 4);
-	assert_step(&c.steps[0], DRM_GPUVA_OP_REMAP, 0x0000, 0x4000, a, 0);
-	assert_true(c.steps[0].has_prev);
-	assert_false(c.steps[0].has_next);
-	assert_false(c.steps[0].keep);
-	assert_part(&c.steps[0].prev, 0x0000, 0x2000, a, 0);
-	assert_step(&c.steps[1], DRM_GPUVA_OP_UNMAP, 0x4000, 0x4000, b, 0);
-	assert_false(c.steps[1].keep);
-	assert_step(&c.steps[2], DRM_GPUVA_OP_UNMAP, 0x9000, 0x1000, b, 0x4000);
-	assert_step(&c.steps[3], DRM_GPUVA_OP_REMAP, 0xa000, 0x4000, a, 0x8000);
-	assert_false(c.steps[3].has_prev);
-	assert_part(&c.steps[3].next, 0xc000, 0x2000, a, 0xa000);
-	ctx_fini(&c);
-
-	assert_int_equal(count_vas(vm), 2);
-	assert_va(vm, 0x0000, 0x2000, a, 0);
-	assert_va(vm, 0xc000, 0x2000, a, 0xa000);
-	assert_true(list_empty(&b->gpuva.list));
-
-	vm_teardown(vm);
-	drm_gem_object_put(a);
-	drm_gem_object_put(b);
+		check_after(t, vm, objs);
+		vm_teardown(vm);
+		drm_gem_object_put(objs[A]);
+		drm_gem_object_put(objs[B]);
+	}
 }
 
 /* The first failing step stops the walk and its error is returned. */
@@ -1248,11 +1314,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SW_TEST(test_map_empty),
-		SW_TEST(test_map_middle_remaps_prev_and_next),
-		SW_TEST(test_map_across_several),
-		SW_TEST(test_map_identical_range),
-		SW_TEST(test_unmap_partial),
-		SW_TEST(test_unmap_across_several),
+		SW_TEST(test_split_merge_cases),
 		SW_TEST(test_step_error_stops_walk),
 		SW_TEST(test_invalid_ranges),
 		SW_TEST(test_ops_create),
