@@ -358,7 +358,7 @@ int sw_fault_sweep(const char *name, const struct sw_world_config *cfg, sw_sweep
 {
 	struct sw_world_config defaults = { .mem_pages = 1024, .swap_pages = 2048 };
 	const char *vg = getenv("SW_UNDER_VALGRIND");
-	unsigned long stride = vg && *vg == '1' ? 4 : 1;
+	unsigned long stride = vg && *vg == '1' ? 8 : 1;
 	struct sw_sweep s = { .name = name, .arg = arg };
 	bool covered;
 	int ret;
