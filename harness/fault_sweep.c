@@ -56,6 +56,7 @@ struct sw_sweep {
 	unsigned long injected_seen;	/* injections accounted to a step */
 	char site[192];			/* the site failed in this run */
 	int problems;
+	bool verbose;			/* SW_SWEEP_VERBOSE=1: name each run's site */
 	unsigned int nr_bos;
 	struct sw_bo *bos[SW_SWEEP_MAX_BOS];
 };
@@ -318,6 +319,9 @@ static int sweep_run(struct sw_sweep *s, const struct sw_world_config *cfg, sw_s
 	if (took_injection(s))
 		sw_sweep_fail(s, "a failure was injected outside any step");
 	*covered = sw_fault_injected_total() > 0;
+	if (s->verbose && s->run)
+		printf("fault sweep %s: run %lu/%lu failed [%s]\n", s->name, s->run, s->nr_points,
+		       s->site);
 	sw_fault_reset();
 
 	if (!s->run)
@@ -359,7 +363,8 @@ int sw_fault_sweep(const char *name, const struct sw_world_config *cfg, sw_sweep
 	struct sw_world_config defaults = { .mem_pages = 1024, .swap_pages = 2048 };
 	const char *vg = getenv("SW_UNDER_VALGRIND");
 	unsigned long stride = vg && *vg == '1' ? 8 : 1;
-	struct sw_sweep s = { .name = name, .arg = arg };
+	const char *verbose = getenv("SW_SWEEP_VERBOSE");
+	struct sw_sweep s = { .name = name, .arg = arg, .verbose = verbose && *verbose == '1' };
 	bool covered;
 	int ret;
 

@@ -43,6 +43,7 @@ struct sw_sweep_result {
  * @res: receives the counts.
  *
  * Under valgrind (SW_UNDER_VALGRIND=1) only every eighth point is failed.
+ * SW_SWEEP_VERBOSE=1 prints the site each run failed.
  *
  * Return: 0, or -EINVAL if a world could not be created.
  */
