@@ -302,6 +302,82 @@ static void scenario_bind_shared(struct sw_sweep *s)
 }
 
 /*
+ * Under memory pressure: three BOs (GPU-mapped, CPU-mapped, vmapped)
+ * larger together than the page budget, so that allocations go through
+ * direct reclaim and evict the others from inside the scenario's own steps
+ * (a job's restore included), with every point failed in turn.
+ */
+#define PRESSURE_PAGES 8
+#define PRESSURE_SIZE (PRESSURE_PAGES * PAGE_SIZE)
+
+static void scenario_pressure(struct sw_sweep *s)
+{
+	struct sweep_env e = sweep_env(s);
+	static char buf[PRESSURE_SIZE], pat[PRESSURE_SIZE];
+	struct sw_bo *gpu, *cpu, *kern;
+	struct sw_reclaim_stats st;
+	struct sw_map *m;
+	struct sw_vm *vm;
+	void *va;
+	int ret;
+
+	if (STEP(s, "VM create", sw_vm_create_err(e.f, &vm)) ||
+	    STEP(s, "create gpu", sw_bo_create_err(e.f, PRESSURE_SIZE, 0, &gpu)) ||
+	    STEP(s, "create cpu", sw_bo_create_err(e.f, PRESSURE_SIZE, 0, &cpu)) ||
+	    STEP(s, "create kern", sw_bo_create_err(e.f, PRESSURE_SIZE, 0, &kern)))
+		return;
+	sw_sweep_track(s, gpu);
+	sw_sweep_track(s, cpu);
+	sw_sweep_track(s, kern);
+
+	if (BIND_STEP(s, "bind", sw_vm_bind(vm, gpu, 0, PRESSURE_SIZE, VA0, 0)))
+		return;
+	sw_pattern_fill(pat, sizeof(pat), 7);
+	{
+		struct sw_gpu_access acc[] = { { .va = VA0, .len = PRESSURE_SIZE, .write = pat } };
+
+		if (STEP(s, "submit", sw_submit_wait(vm, acc, 1)))
+			return;
+	}
+
+	if (STEP(s, "mmap", sw_mmap(e.p, cpu, 0, &m)))
+		return;
+	sw_pattern_fill(buf, sizeof(buf), 8);
+	ret = STEP_MAPPED(s, "touch", sw_cpu_write(m, 0, buf, PRESSURE_SIZE), -EFAULT, true);
+	if (ret)
+		goto out_unmap;
+
+	if (STEP(s, "vmap", sw_bo_vmap(kern, &va)))
+		goto out_unmap;
+	sw_pattern_fill(va, PRESSURE_SIZE, 9);
+	sw_bo_vunmap(kern, va);
+
+	memset(buf, 0, sizeof(buf));
+	if (STEP_MAPPED(s, "read back", sw_cpu_read(m, 0, buf, PRESSURE_SIZE), -EFAULT, true))
+		goto out_unmap;
+	check_pattern(s, buf, PRESSURE_SIZE, 8, "CPU read back");
+
+	{
+		struct sw_gpu_access acc[] = { { .va = VA0, .len = PRESSURE_SIZE, .expect = pat } };
+
+		if (STEP(s, "submit (restore)", sw_submit_wait(vm, acc, 1)))
+			goto out_unmap;
+	}
+
+	if (STEP(s, "vmap again", sw_bo_vmap(kern, &va)))
+		goto out_unmap;
+	check_pattern(s, va, PRESSURE_SIZE, 9, "vmap read back");
+	sw_bo_vunmap(kern, va);
+
+	sw_reclaim_stats(&st);
+	if (!st.direct_reclaims)
+		sw_sweep_fail(s, "no direct reclaim: the scenario is not under pressure");
+
+out_unmap:
+	sw_munmap(m);
+}
+
+/*
  * Device init (a second panthor device in the world): on failure the
  * errno comes back and no shrinker is left registered; on success unplug
  * undoes it.
@@ -408,6 +484,13 @@ static void test_sweep_bind_shared(void **state)
 	run_sweep("bind-shared", scenario_bind_shared, NULL, 40);
 }
 
+static void test_sweep_pressure(void **state)
+{
+	struct sw_world_config cfg = { .mem_pages = 2 * PRESSURE_PAGES + 4, .swap_pages = 256 };
+
+	run_sweep("pressure", scenario_pressure, &cfg, 40);
+}
+
 static void test_sweep_device_init(void **state)
 {
 	run_sweep("device-init", scenario_device_init, NULL, 5);
@@ -426,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_sweep_vmap),
 		cmocka_unit_test(test_sweep_bind),
 		cmocka_unit_test(test_sweep_bind_shared),
+		cmocka_unit_test(test_sweep_pressure),
 		cmocka_unit_test(test_sweep_device_init),
 		cmocka_unit_test(test_sweep_sync),
 	};
