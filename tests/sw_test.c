@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sw_test.h"
+#include "panthor_gem.h"
 
 static pthread_t test_thread;
 
@@ -88,6 +89,45 @@ int sw_pattern_check(const void *buf, size_t len, unsigned int seed)
 			return 0;
 	}
 	return 1;
+}
+
+struct sw_bo *sw_test_bo_mmapped(struct sw_ctx *c, size_t size, struct sw_map **map)
+{
+	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
+	struct sw_map *m;
+	char byte = 1;
+
+	assert_non_null(bo);
+	assert_int_equal(sw_mmap(c->p, bo, 0, &m), 0);
+	assert_int_equal(sw_cpu_write(m, 0, &byte, 1), 0);
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_MMAPPED);
+	if (map)
+		*map = m;
+	return bo;
+}
+
+void sw_test_gpu_write(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
+{
+	char *buf = malloc(len ? len : 1);
+	struct sw_gpu_access acc = { .va = va, .len = len, .write = buf };
+
+	assert_non_null(buf);
+	sw_pattern_fill(buf, len, seed);
+	assert_int_equal(sw_submit_wait(vm, &acc, 1), 0);
+	free(buf);
+}
+
+int sw_test_gpu_check(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
+{
+	char *buf = malloc(len ? len : 1);
+	struct sw_gpu_access acc = { .va = va, .len = len, .expect = buf };
+	int ret;
+
+	assert_non_null(buf);
+	sw_pattern_fill(buf, len, seed);
+	ret = sw_submit_wait(vm, &acc, 1);
+	free(buf);
+	return ret;
 }
 
 /* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */

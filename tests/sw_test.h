@@ -55,4 +55,17 @@ int sw_teardown(void **state);
 void sw_pattern_fill(void *buf, size_t len, unsigned int seed);
 int sw_pattern_check(const void *buf, size_t len, unsigned int seed);
 
+/*
+ * The test object most tests start from: a BO of @size bytes in @c's file,
+ * mmapped by @c's process and its first byte written (as 1), so that it has
+ * its pages and is PANTHOR_GEM_MMAPPED; fails the test otherwise. The
+ * mapping goes to *@map unless @map is NULL (teardown then unmaps it).
+ */
+struct sw_bo *sw_test_bo_mmapped(struct sw_ctx *c, size_t size, struct sw_map **map);
+
+/* A GPU job of @vm writes the pattern of @seed to [@va, @va + @len), or the test fails. */
+void sw_test_gpu_write(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed);
+/* 0 if a GPU job of @vm reads the pattern of @seed at [@va, @va + @len), else its error. */
+int sw_test_gpu_check(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed);
+
 #endif

@@ -157,12 +157,8 @@ static void test_mmap_dup_counts(void **state)
 static void test_pin_while_mmapped(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "state");
-	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
-	struct sw_map *m;
-	char byte = 1;
+	struct sw_bo *bo = sw_test_bo_mmapped(&c, SIZE, NULL);
 
-	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
-	assert_int_equal(sw_cpu_write(m, 0, &byte, 1), 0);
 	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
 	expect(&c, bo, PANTHOR_GEM_UNRECLAIMABLE, 0, 0);
 	panthor_gem_unpin(sw_bo_obj(bo));
@@ -173,12 +169,10 @@ static void test_pin_while_mmapped(void **state)
 static void test_evict_then_refault(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "state");
-	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
 	struct sw_map *m;
-	char byte = 1;
+	struct sw_bo *bo = sw_test_bo_mmapped(&c, SIZE, &m);
+	char byte = 0;
 
-	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
-	assert_int_equal(sw_cpu_write(m, 0, &byte, 1), 0);
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
 	assert_null(sw_bo_obj(bo)->backing.pages);
 	assert_int_equal(sw_map_present_pages(m), 0);

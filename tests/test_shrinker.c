@@ -27,19 +27,6 @@ static struct sw_bo *unused_bo(struct sw_ctx *c, size_t size)
 	return bo;
 }
 
-static struct sw_map *mmapped_bo(struct sw_ctx *c, size_t size, struct sw_bo **out)
-{
-	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
-	struct sw_map *m;
-	char byte = 1;
-
-	assert_int_equal(sw_mmap(c->p, bo, 0, &m), 0);
-	assert_int_equal(sw_cpu_write(m, 0, &byte, 1), 0);
-	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_MMAPPED);
-	*out = bo;
-	return m;
-}
-
 /* R-COUNT-SHRINK-EMPTY (seed 15014-15028): nothing to count is SHRINK_EMPTY. */
 static void test_count_empty_is_shrink_empty(void **state)
 {
@@ -67,10 +54,9 @@ static void test_count_no_swap_is_zero(void **state)
 static void test_count_sums_lrus(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
-	struct sw_bo *bo;
 
 	unused_bo(&c, SIZE);
-	mmapped_bo(&c, 2 * SIZE, &bo);
+	sw_test_bo_mmapped(&c, 2 * SIZE, NULL);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), 3 * PAGES);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), 3 * PAGES);
 }
@@ -110,8 +96,8 @@ static void test_scan_stops_at_budget(void **state)
 static void test_scan_unused_before_mmapped(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
-	struct sw_bo *mapped, *unused;
-	struct sw_map *m = mmapped_bo(&c, SIZE, &mapped);
+	struct sw_map *m;
+	struct sw_bo *mapped = sw_test_bo_mmapped(&c, SIZE, &m), *unused;
 
 	unused = unused_bo(&c, SIZE);
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
@@ -220,10 +206,9 @@ static void test_debugfs_gems(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	char buf[4096];
-	struct sw_bo *bo;
 
 	unused_bo(&c, SIZE);
-	mmapped_bo(&c, 2 * SIZE, &bo);
+	sw_test_bo_mmapped(&c, 2 * SIZE, NULL);
 	sw_bo_create(c.f, SIZE, 0);
 	assert_true(sw_debugfs_read("dri/0/gems", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "unused"));

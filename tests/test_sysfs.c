@@ -54,35 +54,18 @@ static ssize_t knob_write_tgid(struct sw_world *w, struct sw_proc *p, const char
 /* A VM of @f with a private BO bound at VA0, written by the GPU. */
 static struct sw_bo *bound_private_bo(struct sw_file *f, struct sw_vm **vm, unsigned int seed)
 {
-	struct sw_gpu_access acc = { .va = VA0, .len = SIZE };
-	char *buf = malloc(SIZE);
 	struct sw_bo *bo;
 
 	*vm = sw_vm_create(f);
 	bo = sw_bo_create_private(f, *vm, SIZE, 0);
 	assert_int_equal(sw_vm_bind(*vm, bo, 0, SIZE, VA0, 0), 0);
-	sw_pattern_fill(buf, SIZE, seed);
-	acc.write = buf;
-	assert_int_equal(sw_submit_wait(*vm, &acc, 1), 0);
-	free(buf);
+	sw_test_gpu_write(*vm, VA0, SIZE, seed);
 	return bo;
 }
 
 static bool resident(struct sw_bo *bo)
 {
 	return sw_bo_obj(bo)->backing.pages != NULL;
-}
-
-static int gpu_check(struct sw_vm *vm, uint64_t va, unsigned int seed)
-{
-	char *buf = malloc(SIZE);
-	struct sw_gpu_access acc = { .va = va, .len = SIZE, .expect = buf };
-	int ret;
-
-	sw_pattern_fill(buf, SIZE, seed);
-	ret = sw_submit_wait(vm, &acc, 1);
-	free(buf);
-	return ret;
 }
 
 /* kstrtoint rules: -EINVAL for what does not parse, -ERANGE past an int. */
@@ -238,9 +221,9 @@ static void test_reclaim_then_claim_one_process(void **state)
 	assert_int_equal(sw_vm_mapped_pages(vm1, VA0, SIZE), PAGES);
 	assert_int_equal(sw_vm_mapped_pages(vm2, VA0, SIZE), PAGES);
 	assert_int_equal(sw_check_invariants(c.w), 0);
-	assert_int_equal(gpu_check(vm1, VA0, 1), 0);
-	assert_int_equal(gpu_check(vm2, VA0, 2), 0);
-	assert_int_equal(gpu_check(vm3, VA0, 3), 0);
+	assert_int_equal(sw_test_gpu_check(vm1, VA0, SIZE, 1), 0);
+	assert_int_equal(sw_test_gpu_check(vm2, VA0, SIZE, 2), 0);
+	assert_int_equal(sw_test_gpu_check(vm3, VA0, SIZE, 3), 0);
 }
 
 /*
@@ -257,16 +240,11 @@ static void test_claim_restores_evicted_shared_bo(void **state)
 	struct sw_vm *vm1 = sw_vm_create(c.f);
 	struct sw_vm *vm2 = sw_vm_create(d.f);
 	struct sw_bo *shared = sw_bo_create(c.f, SIZE, 0);
-	struct sw_gpu_access acc = { .va = VA1, .len = SIZE };
-	char *buf = malloc(SIZE);
 
 	assert_int_equal(sw_vm_bind(vm1, shared, 0, SIZE, VA1, 0), 0);
 	assert_int_equal(sw_vm_bind(vm2, shared, 0, SIZE, VA1, 0), 0);
 	assert_int_equal(sw_bo_obj(shared)->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
-	sw_pattern_fill(buf, SIZE, 7);
-	acc.write = buf;
-	assert_int_equal(sw_submit_wait(vm1, &acc, 1), 0);
-	free(buf);
+	sw_test_gpu_write(vm1, VA1, SIZE, 7);
 
 	/* A forced reclaim leaves shared BOs alone: they are not only its. */
 	assert_int_equal(knob_write_tgid(c.w, admin, "mem_reclaim", sw_proc_tgid(c.p)), 4);
@@ -283,7 +261,7 @@ static void test_claim_restores_evicted_shared_bo(void **state)
 
 	assert_int_equal(knob_write_tgid(c.w, admin, "mem_claim", sw_proc_tgid(d.p)), 4);
 	assert_int_equal(sw_vm_mapped_pages(vm2, VA1, SIZE), PAGES);
-	assert_int_equal(gpu_check(vm2, VA1, 7), 0);
+	assert_int_equal(sw_test_gpu_check(vm2, VA1, SIZE, 7), 0);
 	assert_int_equal(sw_check_invariants(c.w), 0);
 }
 
@@ -296,7 +274,7 @@ static void test_reclaim_without_swap_keeps_bos(void **state)
 
 	assert_int_equal(knob_write_tgid(c.w, c.p, "mem_reclaim", sw_proc_tgid(c.p)), 4);
 	assert_true(resident(bo));
-	assert_int_equal(gpu_check(vm, VA0, 4), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 4), 0);
 }
 
 /* debugfs gems: name and flags columns, the creator as comm/tgid. */

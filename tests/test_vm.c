@@ -64,29 +64,6 @@ static int vmas_of(struct sw_bo *bo, struct sw_vm *vm, int *evicted)
 	return n;
 }
 
-static void gpu_write_pattern(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
-{
-	char *buf = malloc(len);
-	struct sw_gpu_access acc = { .va = va, .len = len, .write = buf };
-
-	sw_pattern_fill(buf, len, seed);
-	assert_int_equal(sw_submit_wait(vm, &acc, 1), 0);
-	free(buf);
-}
-
-/* 0 if the GPU reads the pattern back, else the job's error. */
-static int gpu_check_pattern(struct sw_vm *vm, uint64_t va, size_t len, unsigned int seed)
-{
-	char *buf = malloc(len);
-	struct sw_gpu_access acc = { .va = va, .len = len, .expect = buf };
-	int ret;
-
-	sw_pattern_fill(buf, len, seed);
-	ret = sw_submit_wait(vm, &acc, 1);
-	free(buf);
-	return ret;
-}
-
 static unsigned long evict_all(struct sw_ctx *c)
 {
 	return sw_shrinker_scan(c->w, 1UL << 20, GFP_KERNEL);
@@ -125,8 +102,8 @@ static void test_bind_private_bo(void **state)
 	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, PAGES);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
 
-	gpu_write_pattern(vm, VA0, SIZE, 11);
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 11), 0);
+	sw_test_gpu_write(vm, VA0, SIZE, 11);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 11), 0);
 
 	/* count() includes GPU-mapped pages only for callers that can block. */
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), PAGES);
@@ -169,7 +146,7 @@ static void test_evict_then_submit_restores(void **state)
 	struct sw_mm_stats mm;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 21);
+	sw_test_gpu_write(vm, VA0, SIZE, 21);
 
 	assert_int_equal(evict_all(&c), PAGES);
 	assert_evicted(bo, vm, VA0, SIZE);
@@ -177,7 +154,7 @@ static void test_evict_then_submit_restores(void **state)
 	assert_int_equal(c.ptdev->reclaim.gpu_mapped_count, 0);
 	assert_invariants(&c);
 
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 21), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 21), 0);
 	assert_false(vm_bo_of(bo, vm)->evicted);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
 	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_GPU_MAPPED_PRIVATE);
@@ -201,7 +178,7 @@ static void test_cpu_refault_after_gpu_evict(void **state)
 	struct sw_map *m;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 31);
+	sw_test_gpu_write(vm, VA0, SIZE, 31);
 	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
 	assert_int_equal(evict_all(&c), PAGES);
 	assert_evicted(bo, vm, VA0, SIZE);
@@ -263,14 +240,14 @@ static void test_swapin_of_pinned_bo(void **state)
 	void *vaddr;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 41);
+	sw_test_gpu_write(vm, VA0, SIZE, 41);
 	assert_int_equal(evict_all(&c), PAGES);
 	assert_evicted(bo, vm, VA0, SIZE);
 
 	assert_int_equal(sw_bo_vmap(bo, &vaddr), 0);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_UNRECLAIMABLE);
 
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 41), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 41), 0);
 	assert_false(vm_bo_of(bo, vm)->evicted);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
 	sw_pattern_fill(want, SIZE, 41);
@@ -298,7 +275,7 @@ static void test_shared_bo_restored_per_vm(void **state)
 
 	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 0), 0);
 	assert_int_equal(sw_vm_bind(b, bo, 0, SIZE, VA1, 0), 0);
-	gpu_write_pattern(a, VA0, SIZE, 51);
+	sw_test_gpu_write(a, VA0, SIZE, 51);
 
 	assert_int_equal(evict_all(&c), PAGES);
 	assert_evicted(bo, a, VA0, SIZE);
@@ -306,7 +283,7 @@ static void test_shared_bo_restored_per_vm(void **state)
 	assert_true(list_empty(&panthor_vm_gpuvm(pvm(a))->evict.list));
 	assert_true(list_empty(&panthor_vm_gpuvm(pvm(b))->evict.list));
 
-	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 51), 0);
+	assert_int_equal(sw_test_gpu_check(a, VA0, SIZE, 51), 0);
 	assert_int_equal(sw_vm_mapped_pages(a, VA0, SIZE), PAGES);
 	assert_int_equal(sw_vm_mapped_pages(b, VA1, SIZE), 0);
 	assert_true(vm_bo_of(bo, b)->evicted);
@@ -314,7 +291,7 @@ static void test_shared_bo_restored_per_vm(void **state)
 	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(a)));
 	assert_invariants(&c);
 
-	assert_int_equal(gpu_check_pattern(b, VA1, SIZE, 51), 0);
+	assert_int_equal(sw_test_gpu_check(b, VA1, SIZE, 51), 0);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
 	assert_invariants(&c);
 }
@@ -333,7 +310,7 @@ static void test_partial_unmap_of_evicted_mapping(void **state)
 	int n, evicted;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 61);
+	sw_test_gpu_write(vm, VA0, SIZE, 61);
 	assert_int_equal(evict_all(&c), PAGES);
 
 	assert_int_equal(sw_vm_unbind(vm, VA0 + PAGE_SIZE, 2 * PAGE_SIZE), 0);
@@ -371,7 +348,7 @@ static void test_restore_pt_alloc_failure(void **state)
 	int evicted;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 71);
+	sw_test_gpu_write(vm, VA0, SIZE, 71);
 	assert_int_equal(evict_all(&c), PAGES);
 
 	sw_fault_fail_site("panthor_vm_op_ctx_prealloc_pts", 1);
@@ -385,7 +362,7 @@ static void test_restore_pt_alloc_failure(void **state)
 
 	assert_int_equal(sw_vm_validate(vm), 0);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA0, SIZE), PAGES);
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 71), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 71), 0);
 	assert_invariants(&c);
 }
 
@@ -430,7 +407,7 @@ static void test_evict_partial_on_op_lock_contention(void **state)
 
 	assert_int_equal(sw_vm_bind(a, bo, 0, SIZE, VA0, 0), 0);
 	assert_int_equal(sw_vm_bind(b, bo, 0, SIZE, VA1, 0), 0);
-	gpu_write_pattern(a, VA0, SIZE, 81);
+	sw_test_gpu_write(a, VA0, SIZE, 81);
 
 	/*
 	 * Nothing freed, and nothing counted as remaining: the BO left the
@@ -450,7 +427,7 @@ static void test_evict_partial_on_op_lock_contention(void **state)
 	assert_ptr_equal(obj->base.lru, panthor_vm_reclaim_lru(pvm(b)));
 	assert_invariants(&c);
 
-	assert_int_equal(gpu_check_pattern(a, VA0, SIZE, 81), 0);
+	assert_int_equal(sw_test_gpu_check(a, VA0, SIZE, 81), 0);
 	assert_int_equal(obj->reclaim_state, PANTHOR_GEM_GPU_MAPPED_SHARED);
 	assert_invariants(&c);
 }
@@ -468,7 +445,7 @@ static void test_bind_into_evicted_vm_bo(void **state)
 	int n, evicted;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE / 2, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE / 2, 91);
+	sw_test_gpu_write(vm, VA0, SIZE / 2, 91);
 	assert_int_equal(evict_all(&c), PAGES);
 
 	assert_int_equal(sw_vm_bind(vm, bo, SIZE / 2, SIZE / 2, VA1, 0), 0);
@@ -487,7 +464,7 @@ static void test_bind_into_evicted_vm_bo(void **state)
 	assert_evicted(bo, vm, VA1, SIZE / 2);
 	assert_invariants(&c);
 
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE / 2, 91), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE / 2, 91), 0);
 	assert_int_equal(sw_vm_mapped_pages(vm, VA1, SIZE / 2), PAGES / 2);
 	assert_invariants(&c);
 }
@@ -515,7 +492,7 @@ static void test_vm_lru_order(void **state)
 	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[0]));
 
 	/* A job on 2 makes it the most recently active. */
-	assert_int_equal(gpu_check_pattern(vm[2], VA0, 0, 0), 0);
+	assert_int_equal(sw_test_gpu_check(vm[2], VA0, 0, 0), 0);
 	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(vm[1]));
 	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[2]));
 
@@ -627,7 +604,7 @@ static void test_validate_sgt_failure_keeps_bo_reclaimable(void **state)
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 17);
+	sw_test_gpu_write(vm, VA0, SIZE, 17);
 	assert_int_equal(evict_all(&c), PAGES);
 
 	sw_fault_fail_site("drm_prime_pages_to_sg", 1);
@@ -638,7 +615,7 @@ static void test_validate_sgt_failure_keeps_bo_reclaimable(void **state)
 	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), PAGES);
 	assert_invariants(&c);
 
-	assert_int_equal(gpu_check_pattern(vm, VA0, SIZE, 17), 0);
+	assert_int_equal(sw_test_gpu_check(vm, VA0, SIZE, 17), 0);
 	assert_invariants(&c);
 }
 
@@ -737,7 +714,7 @@ static void test_free_private_bo_in_reclaim(void **state)
 	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
 
 	assert_int_equal(sw_vm_bind(vm, bo, 0, SIZE, VA0, 0), 0);
-	gpu_write_pattern(vm, VA0, SIZE, 5);
+	sw_test_gpu_write(vm, VA0, SIZE, 5);
 	assert_int_equal(sw_vm_unbind(vm, VA0, SIZE), 0);
 
 	drm_gem_object_get(obj);
@@ -769,8 +746,8 @@ static void *churn_thread(void *arg)
 
 		if (sw_vm_bind(ch->vm, ch->bo, 0, SIZE, va, 0))
 			ch->errors++;
-		gpu_write_pattern(ch->vm, va, SIZE, 100 + i);
-		if (gpu_check_pattern(ch->vm, va, SIZE, 100 + i))
+		sw_test_gpu_write(ch->vm, va, SIZE, 100 + i);
+		if (sw_test_gpu_check(ch->vm, va, SIZE, 100 + i))
 			ch->errors++;
 		if (sw_vm_unbind(ch->vm, va, SIZE))
 			ch->errors++;
