@@ -360,7 +360,7 @@ static int sweep_run(struct sw_sweep *s, const struct sw_world_config *cfg, sw_s
 int sw_fault_sweep(const char *name, const struct sw_world_config *cfg, sw_sweep_fn fn,
 		   void *arg, struct sw_sweep_result *res)
 {
-	struct sw_world_config defaults = { .mem_pages = 1024, .swap_pages = 2048 };
+	struct sw_world_config defaults = { .mem_pages = 256, .swap_pages = 512 };
 	const char *vg = getenv("SW_UNDER_VALGRIND");
 	unsigned long stride = vg && *vg == '1' ? 8 : 1;
 	const char *verbose = getenv("SW_SWEEP_VERBOSE");

@@ -464,7 +464,7 @@ static void test_sweep_cpu_mmap(void **state)
 
 static void test_sweep_cpu_mmap_coherent(void **state)
 {
-	struct sw_world_config cfg = { .mem_pages = 1024, .swap_pages = 2048, .coherent = true };
+	struct sw_world_config cfg = { .mem_pages = 256, .swap_pages = 512, .coherent = true };
 
 	run_sweep("cpu-mmap-coherent", scenario_cpu_mmap, &cfg, 8);
 }
