@@ -86,7 +86,10 @@ static void assert_evicted(struct sw_bo *bo, struct sw_vm *vm, uint64_t va, size
 	assert_int_equal(sw_vm_mapped_pages(vm, va, len), 0);
 }
 
-/* 3b.4, 3b.3, 3b.2: after a bind the BO is GPU-mapped, not pinned, on its VM's LRU. */
+/*
+ * R-BIND-PINS-DURING-OP, R-GPU-MAPPED-COUNT, R-LRU-PLACEMENT: after a bind
+ * the BO is GPU-mapped, not pinned, on its VM's LRU.
+ */
 static void test_bind_private_bo(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "vm");
@@ -111,7 +114,10 @@ static void test_bind_private_bo(void **state)
 	assert_invariants(&c);
 }
 
-/* 3b.1, 3b.2: mapped in two VMs is shared; unbinding walks it back down. */
+/*
+ * R-STATE-EVAL-ORDER, R-LRU-PLACEMENT: mapped in two VMs is shared;
+ * unbinding walks it back down.
+ */
 static void test_bind_shared_bo_two_vms(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "vm");
@@ -263,8 +269,8 @@ static void test_swapin_of_pinned_bo(void **state)
  * R-EXTOBJ-VIA-PREPARE: an evicted shared BO is not on a VM's evict list
  * until drm_gpuvm_prepare_objects() locks it; a submit on VM A (prepare,
  * then validate) restores A's mappings only. With B's vm_bo still evicted
- * the BO is private to A (review-rules 4: the VM LRU update skips evicted
- * vm_bos).
+ * the BO is private to A (R-VM-LRU-SKIP-EVICTED-VMBO: the VM LRU update
+ * skips evicted vm_bos).
  */
 static void test_shared_bo_restored_per_vm(void **state)
 {
@@ -297,7 +303,7 @@ static void test_shared_bo_restored_per_vm(void **state)
 }
 
 /*
- * 3b.11 and DESIGN (partial VM_BIND unmap of an evicted mapping): the
+ * R-EVICTED-VMA-SPLIT and R-EVICTED-PARTIAL-UNBIND: the
  * unmapped middle is not unmapped from the page tables again, the two
  * ends stay evicted, and the next submit restores exactly them.
  */
@@ -337,7 +343,7 @@ static void test_partial_unmap_of_evicted_mapping(void **state)
 }
 
 /*
- * 3b.12: a restore whose page-table preallocation fails leaves the VMA
+ * R-RESTORE-LOOP: a restore whose page-table preallocation fails leaves the VMA
  * evicted and validate returns the error; the next validate succeeds.
  */
 static void test_restore_pt_alloc_failure(void **state)
@@ -367,7 +373,7 @@ static void test_restore_pt_alloc_failure(void **state)
 }
 
 /*
- * 3b.8: a GPU-mapped BO waits at most 10 jiffies for its BOOKKEEP fences;
+ * R-TRY-EVICT-STEPS: a GPU-mapped BO waits at most 10 jiffies for its BOOKKEEP fences;
  * a busy GPU leaves it in place and counted as remaining.
  */
 static void test_evict_skips_busy_bo(void **state)
@@ -393,7 +399,7 @@ static void test_evict_skips_busy_bo(void **state)
 }
 
 /*
- * review-rules 4: an op_lock contended on the second VM of a shared BO
+ * R-EVICT-PARTIAL-OP-LOCK: an op_lock contended on the second VM of a shared BO
  * leaves the first VM's mappings evicted and the pages in place; the BO
  * is then private to the second VM, and a submit on the first repairs it.
  */
@@ -470,7 +476,8 @@ static void test_bind_into_evicted_vm_bo(void **state)
 }
 
 /*
- * 3b.2, 3b.10: a VM's first private BO puts it at the head of the VM list,
+ * R-LRU-PLACEMENT, R-PRIV-SCAN-VM-LIST: a VM's first private BO puts it at
+ * the head of the VM list,
  * activation moves it to the tail, the scan takes VMs from the head and a
  * VM whose LRU it emptied drops off the list.
  */
@@ -506,7 +513,7 @@ static void test_vm_lru_order(void **state)
 }
 
 /*
- * 3b.10, the race the stress test found: scan A takes VM X off the device
+ * R-PRIV-SCAN-VM-LIST, the race the stress test found: scan A takes VM X off the device
  * list and is scanning it (BO 1 on its private scan list) when X becomes
  * active (moved back to the device list) and scan B takes it, evicts the
  * other BO and, finding X's LRU empty, drops X from the list. When A then
@@ -557,7 +564,7 @@ static void test_priv_scan_race_keeps_vm_listed(void **state)
 }
 
 /*
- * 3b.2: a VM activated while a scan holds its BOs aside (its LRU count
+ * R-LRU-PLACEMENT: a VM activated while a scan holds its BOs aside (its LRU count
  * is 0 for that moment) still moves to the tail; the scan leaves it there.
  */
 static bool activating_shrink(struct drm_gem_object *obj, struct ww_acquire_ctx *ticket)
