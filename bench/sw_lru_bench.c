@@ -1,31 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /*
- * LRU scan cost of the panthor shrinker.
+ * LRU scan cost of the panthor shrinker, per BO, as the number of BOs grows.
  *
- * Builds N one-page BOs on one LRU and times, per BO:
- *   count   the shrinker's count() (constant: it reads the LRU counters);
- *   skip    a scan that can't take any BO (every resv held elsewhere), the
- *           cost reclaim pays for contended BOs it counts as remaining;
- *   evict   a scan that evicts every BO (unused LRU; mmapped LRU, where
- *           the CPU mappings are zapped too; a VM LRU, where the GPU
- *           mappings are torn down too);
- * and prints ns per BO for each. Figures, not pass/fail: run it on a quiet
- * machine with the release preset. The shim's own costs are in the figures.
+ * For each N, builds N one-page BOs on one LRU and times, per BO:
+ *   count      the shrinker's count() (constant: it reads the LRU counters);
+ *   contended  a scan that can't take any BO (every resv held elsewhere),
+ *              the cost reclaim pays for contended BOs it counts as remaining;
+ *   unused     a scan evicting every BO of the unused LRU;
+ *   mmapped    the same from the mmapped LRU: each BO's CPU mapping is zapped
+ *              too (unmap_mapping_range() over the device's i_mmap tree, so
+ *              this should stay flat as N grows, as in the kernel);
+ *   vm         the same from a VM's LRU: GPU mappings are torn down too;
+ *   validate   restoring every BO of the VM (swap-in and GPU map).
+ * The figures include the shim's own costs (its page allocator, swap store,
+ * locks with lockdep), so compare rows and sizes, not absolute kernel cost.
  *
- * Usage: sw_lru_bench [N]   (default 4096)
+ * Prints a table, writes lru.csv (n,row,ns_per_bo).
  */
-#include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/dma-resv.h>
 #include <linux/shrinker.h>
-#include <drm/drm_exec.h>
 
 #include <shrinkwrap/world.h>
+#include <shrinkwrap/proc.h>
+#include <shrinkwrap/bo.h>
+#include <shrinkwrap/mmap.h>
+#include <shrinkwrap/vm.h>
+#include <shrinkwrap/pressure.h>
+#include <shrinkwrap/report.h>
 #include <shrinkwrap/proc.h>
 #include <shrinkwrap/bo.h>
 #include <shrinkwrap/mmap.h>
@@ -39,81 +43,47 @@
 
 #include "panthor_device.h"
 #include "panthor_gem.h"
+#include "bench_util.h"
 
-static double now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
-
-struct holder {
-	struct sw_bo **bos;
-	int n;
-	pthread_barrier_t held, done;
+static const char *const rows[] = {
+	"count", "contended", "unused", "mmapped", "vm", "validate",
 };
 
-/* Holds every BO's resv while the main thread scans. */
-static void *hold_resvs(void *arg)
+static int populate(struct sw_bo **bos, long n)
 {
-	struct holder *h = arg;
-	struct drm_exec exec;
-	int ret = 0;
-
-	/* As a submit would: all of them under one acquire context. */
-	drm_exec_init(&exec, 0, h->n);
-	drm_exec_until_all_locked(&exec) {
-		for (int i = 0; i < h->n && !ret; i++)
-			ret = drm_exec_lock_obj(&exec, &sw_bo_obj(h->bos[i])->base);
-		drm_exec_retry_on_contention(&exec);
-	}
-	if (ret)
-		fprintf(stderr, "sw_lru_bench: locking the BOs: %d\n", ret);
-	pthread_barrier_wait(&h->held);
-	pthread_barrier_wait(&h->done);
-	drm_exec_fini(&exec);
-	return NULL;
-}
-
-static void populate(struct sw_bo **bos, int n)
-{
-	for (int i = 0; i < n; i++) {
+	for (long i = 0; i < n; i++) {
 		if (panthor_gem_pin(sw_bo_obj(bos[i]))) {
 			fprintf(stderr, "sw_lru_bench: out of memory populating\n");
-			exit(1);
+			return 1;
 		}
 		panthor_gem_unpin(sw_bo_obj(bos[i]));
 	}
+	return 0;
 }
 
-static void report(const char *what, double ns, int n)
+static int check_scan(const char *what, unsigned long got, unsigned long want)
 {
-	printf("  %-34s %9.0f ns/BO  (%d BOs, %.2f ms)\n", what, ns / n, n, ns / 1e6);
+	if (got == want)
+		return 0;
+	fprintf(stderr, "sw_lru_bench: %s scan returned %lu, not %lu\n", what, got, want);
+	return 1;
 }
 
-int main(int argc, char **argv)
+/* Time every row at @n BOs into @ns (total ns per row). */
+static int measure(long n, double *ns)
 {
-	int n = argc > 1 ? atoi(argv[1]) : 4096;
-	struct sw_world_config cfg;
+	struct sw_world_config cfg = { .mem_pages = 2 * n + 1024, .swap_pages = 2 * n };
+	struct drm_gem_object **objs;
+	struct bench_holder h;
 	struct sw_bo **bos;
 	struct sw_map **maps;
 	struct sw_world *w;
 	struct sw_proc *p;
 	struct sw_file *f;
 	struct sw_vm *vm;
-	struct holder h;
-	pthread_t t;
+	int err = 1;
 	double t0;
-	unsigned long r;
-	int problems;
 
-	if (n < 1 || n > 1 << 20) {
-		fprintf(stderr, "usage: %s [N: 1..1048576 BOs]\n", argv[0]);
-		return 2;
-	}
-	cfg = (struct sw_world_config) { .mem_pages = 2 * n + 1024, .swap_pages = 2 * n };
-	sw_report_quiet(true);
 	w = sw_world_create(&cfg);
 	if (!w)
 		return 1;
@@ -122,75 +92,125 @@ int main(int argc, char **argv)
 	vm = sw_vm_create(f);
 	bos = calloc(n, sizeof(*bos));
 	maps = calloc(n, sizeof(*maps));
-	if (!bos || !maps)
-		return 1;
-	for (int i = 0; i < n; i++)
+	objs = calloc(n, sizeof(*objs));
+	if (!p || !f || !vm || !bos || !maps || !objs)
+		goto out;
+	for (long i = 0; i < n; i++) {
 		bos[i] = sw_bo_create(f, PAGE_SIZE, 0);
-	populate(bos, n);
-
-	printf("shrinkwrap LRU scan cost, %d one-page BOs per LRU\n", n);
-
-	t0 = now_ns();
-	for (int i = 0; i < n; i++)
-		sw_shrinker_count(w, GFP_KERNEL);
-	report("count()", now_ns() - t0, n);
-
-	h.bos = bos;
-	h.n = n;
-	pthread_barrier_init(&h.held, NULL, 2);
-	pthread_barrier_init(&h.done, NULL, 2);
-	pthread_create(&t, NULL, hold_resvs, &h);
-	pthread_barrier_wait(&h.held);
-	t0 = now_ns();
-	r = sw_shrinker_scan(w, n, GFP_NOWAIT);
-	report("scan, every resv contended", now_ns() - t0, n);
-	pthread_barrier_wait(&h.done);
-	pthread_join(t, NULL);
-	if (r != 0) {
-		fprintf(stderr, "sw_lru_bench: contended scan returned %lu, not 0\n", r);
-		return 1;
+		if (!bos[i])
+			goto out;
+		objs[i] = &sw_bo_obj(bos[i])->base;
 	}
+	if (populate(bos, n))
+		goto out;
 
-	t0 = now_ns();
-	r = sw_shrinker_scan(w, n, GFP_NOWAIT);
-	report("scan, evict unused", now_ns() - t0, n);
-	if (r != (unsigned long)n)
-		fprintf(stderr, "sw_lru_bench: evicted %lu of %d\n", r, n);
+	t0 = bench_now_ns();
+	for (long i = 0; i < n; i++)
+		sw_shrinker_count(w, GFP_KERNEL);
+	ns[0] = bench_now_ns() - t0;
 
-	for (int i = 0; i < n; i++) {
+	if (bench_hold_start(&h, objs, n)) {
+		bench_hold_stop(&h);
+		goto out;
+	}
+	t0 = bench_now_ns();
+	err = check_scan("contended", sw_shrinker_scan(w, n, GFP_NOWAIT), 0);
+	ns[1] = bench_now_ns() - t0;
+	bench_hold_stop(&h);
+	if (err)
+		goto out;
+
+	t0 = bench_now_ns();
+	err = check_scan("unused", sw_shrinker_scan(w, n, GFP_NOWAIT), n);
+	ns[2] = bench_now_ns() - t0;
+	if (err)
+		goto out;
+
+	err = 1;
+	for (long i = 0; i < n; i++) {
 		char byte = 1;
 
 		if (sw_mmap(p, bos[i], 0, &maps[i]) || sw_cpu_write(maps[i], 0, &byte, 1)) {
 			fprintf(stderr, "sw_lru_bench: mmap/touch failed\n");
-			return 1;
+			goto out;
 		}
 	}
-	t0 = now_ns();
-	r = sw_shrinker_scan(w, n, GFP_NOWAIT);
-	report("scan, evict mmapped (zap CPU PTEs)", now_ns() - t0, n);
-	for (int i = 0; i < n; i++)
+	t0 = bench_now_ns();
+	err = check_scan("mmapped", sw_shrinker_scan(w, n, GFP_NOWAIT), n);
+	ns[3] = bench_now_ns() - t0;
+	for (long i = 0; i < n; i++) {
 		sw_munmap(maps[i]);
+		maps[i] = NULL;
+	}
+	if (err)
+		goto out;
 
-	for (int i = 0; i < n; i++) {
+	err = 1;
+	for (long i = 0; i < n; i++) {
 		if (sw_vm_bind(vm, bos[i], 0, PAGE_SIZE, (1ULL << 32) + (uint64_t)i * PAGE_SIZE, 0)) {
 			fprintf(stderr, "sw_lru_bench: bind failed\n");
-			return 1;
+			goto out;
 		}
 	}
-	t0 = now_ns();
-	r = sw_shrinker_scan(w, n, GFP_KERNEL);
-	report("scan, evict VM LRU (GPU PTEs)", now_ns() - t0, n);
+	t0 = bench_now_ns();
+	err = check_scan("vm", sw_shrinker_scan(w, n, GFP_KERNEL), n);
+	ns[4] = bench_now_ns() - t0;
+	if (err)
+		goto out;
 
-	t0 = now_ns();
-	r = sw_vm_validate(vm);
-	report("validate, restore every BO", now_ns() - t0, n);
+	t0 = bench_now_ns();
+	err = sw_vm_validate(vm);
+	ns[5] = bench_now_ns() - t0;
+	if (err)
+		fprintf(stderr, "sw_lru_bench: validate: %d\n", err);
 
+out:
+	free(objs);
 	free(maps);
 	free(bos);
-	problems = sw_world_destroy(w);
-	if (problems) {
-		printf("FAILED: %d teardown problem(s)\n", problems);
-		return 1;
+	if (sw_world_destroy(w)) {
+		fprintf(stderr, "sw_lru_bench: teardown problems at %ld BOs\n", n);
+		err = 1;
 	}
-	return 0;
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	static const long full[] = { 1000, 3000, 10000, 30000 };
+	static const long quick[] = { 8, 32 };
+	double ns[ARRAY_SIZE(rows)];
+	const long *sizes;
+	struct bench_opts o;
+	int nsizes, err;
+	FILE *csv;
+
+	err = bench_parse(argc, argv, "panthor shrinker cost per BO by LRU, as N grows", &o);
+	if (err)
+		return err < 0 ? 0 : err;
+	sizes = o.quick ? quick : full;
+	nsizes = o.quick ? ARRAY_SIZE(quick) : ARRAY_SIZE(full);
+	sw_report_quiet(true);
+	csv = bench_csv_open(&o, "lru", "n,row,ns_per_bo");
+	if (!csv)
+		return 1;
+
+	printf("panthor shrinker, ns per one-page BO\n%8s", "BOs");
+	for (int r = 0; r < (int)ARRAY_SIZE(rows); r++)
+		printf(" %10s", rows[r]);
+	printf("\n");
+	for (int i = 0; i < nsizes && !err; i++) {
+		err = measure(sizes[i], ns);
+		if (err)
+			break;
+		printf("%8ld", sizes[i]);
+		for (int r = 0; r < (int)ARRAY_SIZE(rows); r++) {
+			printf(" %10.0f", ns[r] / sizes[i]);
+			fprintf(csv, "%ld,%s,%.1f\n", sizes[i], rows[r], ns[r] / sizes[i]);
+		}
+		printf("\n");
+		fflush(stdout);
+	}
+	err |= bench_csv_close(csv, &o, "lru");
+	return err;
 }

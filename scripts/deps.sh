@@ -5,7 +5,11 @@ set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libcmocka-dev liburcu-dev libfuse3-dev fuse3 valgrind)
-[ "${1:-}" = "--with-sparse" ] && pkgs+=(sparse)
+# Optional extras, each for one command only.
+case "${1:-}" in
+--with-sparse) pkgs+=(sparse) ;;
+--with-gnuplot) pkgs+=(gnuplot-nox) ;;	# scripts/bench.sh draws its plots with it
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
