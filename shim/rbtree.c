@@ -51,37 +51,51 @@ static const struct rb_augment_callbacks dummy_callbacks = {
 	.rotate = dummy_rotate,
 };
 
-/*
- * Rotate @x down to the left: its right child takes its place. Colours are
- * the caller's business; the augmented value moves with the subtree root.
- */
-static void rotate_left(struct rb_node *x, struct rb_root *root,
-			const struct rb_augment_callbacks *augment)
+/* The child pointer of @n on side @dir (0: left, 1: right). */
+static inline struct rb_node **child_ptr(struct rb_node *n, int dir)
 {
-	struct rb_node *y = x->rb_right;
-	struct rb_node *parent = rb_parent(x);
-
-	x->rb_right = y->rb_left;
-	if (y->rb_left)
-		rb_set_parent(y->rb_left, x);
-	y->rb_left = x;
-	rb_set_parent(y, parent);
-	rb_replace_child(x, y, parent, root);
-	rb_set_parent(x, y);
-	augment->rotate(x, y);
+	return dir ? &n->rb_right : &n->rb_left;
 }
 
-/* The mirror image of rotate_left(). */
-static void rotate_right(struct rb_node *x, struct rb_root *root,
-			 const struct rb_augment_callbacks *augment)
+/* The last node of @n's subtree going down side @dir. */
+static struct rb_node *extreme(struct rb_node *n, int dir)
 {
-	struct rb_node *y = x->rb_left;
+	while (n && *child_ptr(n, dir))
+		n = *child_ptr(n, dir);
+	return n;
+}
+
+/* The in-order neighbour of @node on side @dir (1: next, 0: previous). */
+static struct rb_node *neighbour(const struct rb_node *node, int dir)
+{
+	struct rb_node *n = (struct rb_node *)node, *parent;
+
+	if (RB_EMPTY_NODE(n))
+		return NULL;
+	if (*child_ptr(n, dir))
+		return extreme(*child_ptr(n, dir), !dir);
+	/* Up until we come from the other side. */
+	while ((parent = rb_parent(n)) && n == *child_ptr(parent, dir))
+		n = parent;
+	return parent;
+}
+
+/*
+ * Rotate the child of @x on side @dir up into @x's place, @x going down on
+ * the other side. Colours are the caller's business; the augmented value
+ * moves with the subtree root.
+ */
+static void rotate_up(struct rb_node *x, int dir, struct rb_root *root,
+		      const struct rb_augment_callbacks *augment)
+{
+	struct rb_node *y = *child_ptr(x, dir);
+	struct rb_node *inner = *child_ptr(y, !dir);
 	struct rb_node *parent = rb_parent(x);
 
-	x->rb_left = y->rb_right;
-	if (y->rb_right)
-		rb_set_parent(y->rb_right, x);
-	y->rb_right = x;
+	*child_ptr(x, dir) = inner;
+	if (inner)
+		rb_set_parent(inner, x);
+	*child_ptr(y, !dir) = x;
 	rb_set_parent(y, parent);
 	rb_replace_child(x, y, parent, root);
 	rb_set_parent(x, y);
@@ -93,48 +107,31 @@ static void insert_fixup(struct rb_node *node, struct rb_root *root,
 			 const struct rb_augment_callbacks *augment)
 {
 	struct rb_node *parent, *gparent, *uncle;
+	int side;
 
 	rb_set_color(node, RB_RED);
 	while ((parent = rb_parent(node)) && rb_is_red(parent)) {
 		/* A red parent is never the root: the grandparent exists. */
 		gparent = rb_parent(parent);
-		if (parent == gparent->rb_left) {
-			uncle = gparent->rb_right;
-			if (node_is_red(uncle)) {
-				/* Push the grandparent's black down a level. */
-				rb_set_color(parent, RB_BLACK);
-				rb_set_color(uncle, RB_BLACK);
-				rb_set_color(gparent, RB_RED);
-				node = gparent;
-				continue;
-			}
-			if (node == parent->rb_right) {
-				/* Make it an outer grandchild first. */
-				rotate_left(parent, root, augment);
-				node = parent;
-				parent = rb_parent(node);
-			}
+		side = parent == gparent->rb_right;
+		uncle = *child_ptr(gparent, !side);
+		if (node_is_red(uncle)) {
+			/* Push the grandparent's black down a level. */
 			rb_set_color(parent, RB_BLACK);
+			rb_set_color(uncle, RB_BLACK);
 			rb_set_color(gparent, RB_RED);
-			rotate_right(gparent, root, augment);
-		} else {
-			uncle = gparent->rb_left;
-			if (node_is_red(uncle)) {
-				rb_set_color(parent, RB_BLACK);
-				rb_set_color(uncle, RB_BLACK);
-				rb_set_color(gparent, RB_RED);
-				node = gparent;
-				continue;
-			}
-			if (node == parent->rb_left) {
-				rotate_right(parent, root, augment);
-				node = parent;
-				parent = rb_parent(node);
-			}
-			rb_set_color(parent, RB_BLACK);
-			rb_set_color(gparent, RB_RED);
-			rotate_left(gparent, root, augment);
+			node = gparent;
+			continue;
 		}
+		if (node == *child_ptr(parent, !side)) {
+			/* Make it an outer grandchild first. */
+			rotate_up(parent, !side, root, augment);
+			node = parent;
+			parent = rb_parent(node);
+		}
+		rb_set_color(parent, RB_BLACK);
+		rb_set_color(gparent, RB_RED);
+		rotate_up(gparent, side, root, augment);
 	}
 	rb_set_color(root->rb_node, RB_BLACK);
 }
@@ -147,64 +144,38 @@ static void erase_fixup(struct rb_node *node, struct rb_node *parent, struct rb_
 			const struct rb_augment_callbacks *augment)
 {
 	struct rb_node *sibling;
+	int side;
 
 	while (node != root->rb_node && !node_is_red(node)) {
-		if (node == parent->rb_left) {
-			sibling = parent->rb_right;
-			if (rb_is_red(sibling)) {
-				/* Make the sibling black: rotate the red one up. */
-				rb_set_color(sibling, RB_BLACK);
-				rb_set_color(parent, RB_RED);
-				rotate_left(parent, root, augment);
-				sibling = parent->rb_right;
-			}
-			if (!node_is_red(sibling->rb_left) && !node_is_red(sibling->rb_right)) {
-				/* Both sides one short now: move the deficit up. */
-				rb_set_color(sibling, RB_RED);
-				node = parent;
-				parent = rb_parent(node);
-				continue;
-			}
-			if (!node_is_red(sibling->rb_right)) {
-				/* Make the sibling's red child the outer one. */
-				rb_set_color(sibling->rb_left, RB_BLACK);
-				rb_set_color(sibling, RB_RED);
-				rotate_right(sibling, root, augment);
-				sibling = parent->rb_right;
-			}
-			rb_set_color(sibling, rb_color(parent));
-			rb_set_color(parent, RB_BLACK);
-			rb_set_color(sibling->rb_right, RB_BLACK);
-			rotate_left(parent, root, augment);
-			node = root->rb_node;
-			break;
-		} else {
-			sibling = parent->rb_left;
-			if (rb_is_red(sibling)) {
-				rb_set_color(sibling, RB_BLACK);
-				rb_set_color(parent, RB_RED);
-				rotate_right(parent, root, augment);
-				sibling = parent->rb_left;
-			}
-			if (!node_is_red(sibling->rb_left) && !node_is_red(sibling->rb_right)) {
-				rb_set_color(sibling, RB_RED);
-				node = parent;
-				parent = rb_parent(node);
-				continue;
-			}
-			if (!node_is_red(sibling->rb_left)) {
-				rb_set_color(sibling->rb_right, RB_BLACK);
-				rb_set_color(sibling, RB_RED);
-				rotate_left(sibling, root, augment);
-				sibling = parent->rb_left;
-			}
-			rb_set_color(sibling, rb_color(parent));
-			rb_set_color(parent, RB_BLACK);
-			rb_set_color(sibling->rb_left, RB_BLACK);
-			rotate_right(parent, root, augment);
-			node = root->rb_node;
-			break;
+		/* A NULL @node has a non-NULL sibling: this finds its side. */
+		side = node != parent->rb_left;
+		sibling = *child_ptr(parent, !side);
+		if (rb_is_red(sibling)) {
+			/* Make the sibling black: rotate the red one up. */
+			rb_set_color(sibling, RB_BLACK);
+			rb_set_color(parent, RB_RED);
+			rotate_up(parent, !side, root, augment);
+			sibling = *child_ptr(parent, !side);
 		}
+		if (!node_is_red(sibling->rb_left) && !node_is_red(sibling->rb_right)) {
+			/* Both sides one short now: move the deficit up. */
+			rb_set_color(sibling, RB_RED);
+			node = parent;
+			parent = rb_parent(node);
+			continue;
+		}
+		if (!node_is_red(*child_ptr(sibling, !side))) {
+			/* Make the sibling's red child the outer one. */
+			rb_set_color(*child_ptr(sibling, side), RB_BLACK);
+			rb_set_color(sibling, RB_RED);
+			rotate_up(sibling, side, root, augment);
+			sibling = *child_ptr(parent, !side);
+		}
+		rb_set_color(sibling, rb_color(parent));
+		rb_set_color(parent, RB_BLACK);
+		rb_set_color(*child_ptr(sibling, !side), RB_BLACK);
+		rotate_up(parent, !side, root, augment);
+		node = root->rb_node;
 	}
 	if (node)
 		rb_set_color(node, RB_BLACK);
@@ -254,9 +225,7 @@ void rb_erase_augmented(struct rb_node *node, struct rb_root *root,
 		 * so without a left child) leaves its place to its right child
 		 * and takes @node's place, colour and value.
 		 */
-		succ = node->rb_right;
-		while (succ->rb_left)
-			succ = succ->rb_left;
+		succ = extreme(node->rb_right, 0);
 		child = succ->rb_right;
 		removed_black = rb_is_black(succ);
 		if (succ == node->rb_right) {
@@ -314,13 +283,7 @@ EXPORT_SYMBOL(rb_erase);
  */
 struct rb_node *rb_first(const struct rb_root *root)
 {
-	struct rb_node *n = root->rb_node;
-
-	if (!n)
-		return NULL;
-	while (n->rb_left)
-		n = n->rb_left;
-	return n;
+	return extreme(root->rb_node, 0);
 }
 EXPORT_SYMBOL(rb_first);
 
@@ -332,13 +295,7 @@ EXPORT_SYMBOL(rb_first);
  */
 struct rb_node *rb_last(const struct rb_root *root)
 {
-	struct rb_node *n = root->rb_node;
-
-	if (!n)
-		return NULL;
-	while (n->rb_right)
-		n = n->rb_right;
-	return n;
+	return extreme(root->rb_node, 1);
 }
 EXPORT_SYMBOL(rb_last);
 
@@ -350,20 +307,7 @@ EXPORT_SYMBOL(rb_last);
  */
 struct rb_node *rb_next(const struct rb_node *node)
 {
-	struct rb_node *parent;
-
-	if (RB_EMPTY_NODE(node))
-		return NULL;
-	if (node->rb_right) {
-		node = node->rb_right;
-		while (node->rb_left)
-			node = node->rb_left;
-		return (struct rb_node *)node;
-	}
-	/* Up until we come from a left child. */
-	while ((parent = rb_parent(node)) && node == parent->rb_right)
-		node = parent;
-	return parent;
+	return neighbour(node, 1);
 }
 EXPORT_SYMBOL(rb_next);
 
@@ -375,18 +319,6 @@ EXPORT_SYMBOL(rb_next);
  */
 struct rb_node *rb_prev(const struct rb_node *node)
 {
-	struct rb_node *parent;
-
-	if (RB_EMPTY_NODE(node))
-		return NULL;
-	if (node->rb_left) {
-		node = node->rb_left;
-		while (node->rb_right)
-			node = node->rb_right;
-		return (struct rb_node *)node;
-	}
-	while ((parent = rb_parent(node)) && node == parent->rb_left)
-		node = parent;
-	return parent;
+	return neighbour(node, 0);
 }
 EXPORT_SYMBOL(rb_prev);

@@ -195,7 +195,7 @@ static void run_model(unsigned long long seed, unsigned long key_space, int step
 
 static int steps(void)
 {
-	return getenv("SW_UNDER_VALGRIND") ? 500 : 10000;
+	return getenv("SW_UNDER_VALGRIND") ? 300 : 10000;
 }
 
 /* Dense keys: many equal starts and nested ranges. */
