@@ -446,6 +446,28 @@ static void scenario_sync(struct sw_sweep *s)
 		sw_sweep_fail(s, "sync swapped an evicted BO in");
 }
 
+/* For the sweep's own checks: a create whose errno the scenario drops. */
+static void scenario_lost_errno(struct sw_sweep *s)
+{
+	struct sw_bo *bo = NULL;
+	int ret = sw_bo_create_err(sw_sweep_file(s), SIZE, 0, &bo);
+
+	sw_sweep_step(s, "create, errno dropped", 0);
+	if (!ret)
+		sw_sweep_track(s, bo);
+}
+
+/* For the sweep's own checks: a pin never dropped. */
+static void scenario_left_pinned(struct sw_sweep *s)
+{
+	struct sw_bo *bo;
+
+	if (STEP(s, "create", sw_bo_create_err(sw_sweep_file(s), SIZE, 0, &bo)))
+		return;
+	sw_sweep_track(s, bo);
+	(void)STEP(s, "pin", panthor_gem_pin(sw_bo_obj(bo)));
+}
+
 static void run_sweep(const char *name, sw_sweep_fn fn, const struct sw_world_config *cfg,
 		      unsigned long min_points)
 {
@@ -455,6 +477,25 @@ static void run_sweep(const char *name, sw_sweep_fn fn, const struct sw_world_co
 	assert_int_equal(res.failed, 0);
 	assert_true(res.points >= min_points);
 	assert_true(res.covered > 0);
+}
+
+/*
+ * The sweep itself: a scenario that drops the errno of the failed step
+ * fails every run but the clean one; one that leaves its BO pinned fails
+ * every run, the clean one included, its BO never being reclaimed.
+ */
+static void test_sweep_catches_broken_scenarios(void **state)
+{
+	struct sw_sweep_result res;
+
+	assert_int_equal(sw_fault_sweep("lost-errno (expected to fail)", NULL,
+					scenario_lost_errno, NULL, &res), 0);
+	assert_true(res.points > 0);
+	assert_int_equal(res.failed, res.covered);
+
+	assert_int_equal(sw_fault_sweep("left-pinned (expected to fail)", NULL,
+					scenario_left_pinned, NULL, &res), 0);
+	assert_int_equal(res.failed, res.covered + 1);
 }
 
 static void test_sweep_cpu_mmap(void **state)
@@ -504,6 +545,7 @@ static void test_sweep_sync(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sweep_catches_broken_scenarios),
 		cmocka_unit_test(test_sweep_cpu_mmap),
 		cmocka_unit_test(test_sweep_cpu_mmap_coherent),
 		cmocka_unit_test(test_sweep_vmap),
