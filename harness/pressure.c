@@ -8,6 +8,7 @@
 #include <linux/sched/mm.h>
 #include <linux/shrinker.h>
 
+#include <shrinkwrap/introspect.h>
 #include <shrinkwrap/pressure.h>
 
 #include "panthor_device.h"
@@ -24,13 +25,19 @@ unsigned long sw_shrinker_count(struct sw_world *w, unsigned int gfp)
 {
 	struct shrinker *s = w->ptdev->reclaim.shrinker;
 	struct shrink_control sc = { .gfp_mask = gfp };
+	unsigned long ret;
 
-	return s->count_objects(s, &sc);
+	/* count() may be called from any context: it never blocks. */
+	sw_no_block_begin();
+	ret = s->count_objects(s, &sc);
+	sw_no_block_end();
+	return ret;
 }
 
 /**
  * sw_shrinker_scan() - the device shrinker's scan_objects(), run inside
- * fs_reclaim as reclaim runs it.
+ * fs_reclaim as reclaim runs it; for a @gfp that does not allow blocking,
+ * inside a no-block section (sw_no_block_begin()).
  * @w: the world.
  * @nr_to_scan: pages to scan.
  * @gfp: reclaim context.
@@ -47,7 +54,11 @@ unsigned long sw_shrinker_scan(struct sw_world *w, unsigned long nr_to_scan, uns
 
 	fs_reclaim_acquire(gfp);
 	noreclaim = memalloc_noreclaim_save();
+	if (!gfpflags_allow_blocking(gfp))
+		sw_no_block_begin();
 	ret = s->scan_objects(s, &sc);
+	if (!gfpflags_allow_blocking(gfp))
+		sw_no_block_end();
 	memalloc_noreclaim_restore(noreclaim);
 	fs_reclaim_release(gfp);
 	return ret;

@@ -11,6 +11,8 @@
 #include <linux/dma-fence.h>
 #include <linux/slab.h>
 
+#include "internal.h"
+
 static atomic64_t fence_context_counter = ATOMIC64_INIT(1);
 
 /* The __sw_ helpers (compiler.h) also show helgrind the flags' ordering. */
@@ -350,6 +352,7 @@ signed long dma_fence_wait_timeout(struct dma_fence *fence, bool intr, signed lo
 	if (WARN_ON(timeout < 0))
 		return -EINVAL;
 	might_sleep();
+	no_block_check_wait_shim("a fence wait");
 	__dma_fence_might_wait();
 	if (fence->ops->wait)
 		return fence->ops->wait(fence, intr, timeout);

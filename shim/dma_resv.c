@@ -13,6 +13,8 @@
 #include <shrinkwrap/introspect.h>
 #include "internal.h"
 
+#include "internal.h"
+
 DEFINE_WW_CLASS(reservation_ww_class);
 
 struct dma_resv_entry {
@@ -192,6 +194,9 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 	unsigned int i, n;
 
 	n = snapshot(obj, usage, &fences);
+	/* A wait on no fence still could have blocked: say so as one would. */
+	if (!n && timeout)
+		no_block_check_wait_shim("dma_resv_wait_timeout()");
 	for (i = 0; i < n; i++) {
 		if (ret > 0)
 			ret = dma_fence_wait_timeout(fences[i], intr, ret);

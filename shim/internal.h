@@ -48,4 +48,7 @@ enum shmem_slot_state_shim shmem_slot_state_shim(struct address_space *mapping,
 struct inode *alloc_anon_inode_shim(void);
 void free_anon_inode_shim(struct inode *inode);
 
+/* lockdep.c: WARN if current is in a no-block section; @what would block. */
+void no_block_check_wait_shim(const char *what);
+
 #endif

@@ -42,7 +42,10 @@
 #include <linux/sched/mm.h>
 #include <linux/stacktrace.h>
 #include <linux/dma-fence.h>
+#include <shrinkwrap/introspect.h>
 #include <shrinkwrap/report.h>
+
+#include "internal.h"
 
 #define LD_MAX_DEPTH		48	/* kernel: MAX_LOCK_DEPTH */
 #define LD_MAX_CLASSES		8192	/* kernel: MAX_LOCKDEP_KEYS */
@@ -127,6 +130,7 @@ struct ld_task {
 	unsigned int		depth;
 	unsigned int		dropped;	/* acquisitions beyond LD_MAX_DEPTH */
 	unsigned int		nr_spin;	/* held locks with LD_WAIT_SPIN */
+	unsigned int		no_block;	/* sw_no_block_begin() depth */
 	int			in_report;
 	unsigned long		overflow_gen;
 	struct held_lock	held[LD_MAX_DEPTH];
@@ -1212,6 +1216,70 @@ void lockdep_init_map(struct lockdep_map *lock, const char *name,
 	__sw_store_release(&lock->class_cache[1], NULL);
 }
 
+/* ---- no-block sections ------------------------------------------------ */
+
+/*
+ * Has lockdep recorded reclaim taking @class (fs_reclaim -> @class), or been
+ * told it does (might_lock() inside fs_reclaim_acquire())? Lockdep then
+ * reports anyone holding such a lock across a reclaiming allocation, so
+ * blocking on it can't wait for reclaim: a no-block section may.
+ */
+static bool class_taken_in_reclaim(const struct lock_class *class)
+{
+	struct lock_class *fsr = map_class(&fs_reclaim_map, 0, false);
+	bool ret;
+
+	if (!class || !fsr)
+		return false;
+	pthread_mutex_lock(&ld_graph_lock);
+	ret = dep_find(fsr, class) != NULL;
+	pthread_mutex_unlock(&ld_graph_lock);
+	return ret;
+}
+
+static void report_no_block(struct ld_task *t, const char *what, unsigned long ip)
+{
+	t->in_report++;
+	__warn_printf(__FILE__, __LINE__, __func__,
+		      "blocking on %s in a context that may not block (at %#lx)",
+		      what ? what : "NULL", ip);
+	t->in_report--;
+}
+
+/**
+ * sw_no_block_begin() - enter a section that may not block.
+ *
+ * Until the matching sw_no_block_end(), current WARNs on a fence wait and
+ * on any sleeping lock acquisition except of locks reclaim is known to
+ * take (see class_taken_in_reclaim()); trylocks and spinning locks are
+ * fine. Sections nest.
+ */
+void sw_no_block_begin(void)
+{
+	ld_task.no_block++;
+}
+
+/**
+ * sw_no_block_end() - leave a section entered with sw_no_block_begin().
+ */
+void sw_no_block_end(void)
+{
+	if (!WARN_ON(!ld_task.no_block))
+		ld_task.no_block--;
+}
+
+/**
+ * no_block_check_wait_shim() - WARN if current may not block.
+ * @what: what would block (named in the WARN).
+ */
+void no_block_check_wait_shim(const char *what)
+{
+	struct ld_task *t = &ld_task;
+
+	if (unlikely(t->no_block) && !t->in_report)
+		report_no_block(t, what, _RET_IP_);
+}
+
 /**
  * lock_acquire() - tell lockdep @lock is being acquired by current.
  * @lock: lock instance.
@@ -1277,6 +1345,15 @@ void lock_acquire(struct lockdep_map *lock, unsigned int subclass, int trylock,
 		}
 		return;
 	}
+
+	/*
+	 * Spinning locks don't sleep; fence waits report themselves, in
+	 * dma_fence_wait_timeout().
+	 */
+	if (unlikely(t->no_block) && !hl.trylock && !t->in_report &&
+	    hl.wait_inner != LD_WAIT_SPIN && lock != &dma_fence_lockdep_map &&
+	    !class_taken_in_reclaim(hl.class))
+		report_no_block(t, lock->name, ip);
 
 	if (hl.check && !hl.trylock)
 		validate(t, &hl, gen, trace_from);

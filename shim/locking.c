@@ -17,6 +17,8 @@
 #include <linux/lockdep.h>
 #include <shrinkwrap/introspect.h>
 
+#include <shrinkwrap/introspect.h>
+
 /*
  * helgrind keeps its record of a pthread lock whose memory is freed without a
  * destroy (spinlocks never are; the kernel has no destroy for them), and the
@@ -48,6 +50,38 @@ static void pthread_check(int ret, const char *what, const struct lockdep_map *m
 {
 	if (unlikely(ret))
 		WARN(1, "%s(%s) failed: %d\n", what, map->name ? map->name : "?", ret);
+}
+
+/*
+ * introspect: a one-shot hook current runs just before its next trylock of
+ * one given lock, to put another thread's work in the window a test needs.
+ */
+static __thread const struct lockdep_map *trylock_hook_map;
+static __thread void (*trylock_hook_fn)(void *arg);
+static __thread void *trylock_hook_arg;
+
+/**
+ * sw_before_trylock() - run @fn(@arg) in current just before its next
+ * trylock of the lock whose lockdep map is @map (once).
+ * @map: the lock's lockdep map.
+ * @fn: the hook; NULL cancels a hook not run yet.
+ * @arg: its argument.
+ */
+void sw_before_trylock(const struct lockdep_map *map, void (*fn)(void *arg), void *arg)
+{
+	trylock_hook_map = map;
+	trylock_hook_arg = arg;
+	trylock_hook_fn = fn;
+}
+
+static void trylock_hook(const struct lockdep_map *map)
+{
+	void (*fn)(void *arg) = trylock_hook_fn;
+
+	if (likely(!fn) || map != trylock_hook_map)
+		return;
+	trylock_hook_fn = NULL;
+	fn(trylock_hook_arg);
 }
 
 /**
@@ -188,6 +222,7 @@ int mutex_lock_killable_nested(struct mutex *lock, unsigned int subclass)
  */
 int mutex_trylock(struct mutex *lock)
 {
+	trylock_hook(&lock->dep_map);
 	if (pthread_mutex_trylock(&lock->m))
 		return 0;
 	lock_acquire(&lock->dep_map, 0, 1, 0, 1, NULL, _RET_IP_);
@@ -691,6 +726,7 @@ int ww_mutex_lock_slow_interruptible(struct ww_mutex *lock, struct ww_acquire_ct
  */
 int ww_mutex_trylock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
 {
+	trylock_hook(&lock->base.dep_map);
 	if (pthread_mutex_trylock(&lock->base.m))
 		return 0;
 	lock_acquire(&lock->base.dep_map, 0, 1, 0, 1, ctx ? &ctx->dep_map : NULL,

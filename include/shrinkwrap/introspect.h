@@ -18,6 +18,7 @@ struct device;
 struct dma_resv;
 struct drm_device;
 struct io_pgtable_ops;
+struct lockdep_map;
 struct mm_struct;
 struct page;
 struct rw_semaphore;
@@ -86,5 +87,20 @@ unsigned long sw_io_pgtable_nr_tables(struct io_pgtable_ops *ops);
 
 /* shim/locking.c: release the pthread state of an rwsem (the kernel has none). */
 void sw_rwsem_destroy(struct rw_semaphore *sem);
+
+/*
+ * shim/locking.c: run @fn(@arg) in the calling thread just before its next
+ * trylock of the lock whose lockdep map is @map, once; @fn NULL cancels.
+ * For tests that need another thread's work between a lookup and a trylock.
+ */
+void sw_before_trylock(const struct lockdep_map *map, void (*fn)(void *arg), void *arg);
+
+/*
+ * shim/lockdep.c: a section of the calling thread that may not block (a
+ * reclaim context without __GFP_DIRECT_RECLAIM). Inside it, a fence wait
+ * and a sleeping acquisition of a lock reclaim is not known to take WARN.
+ */
+void sw_no_block_begin(void);
+void sw_no_block_end(void);
 
 #endif
