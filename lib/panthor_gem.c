@@ -1120,7 +1120,9 @@ static unsigned int scan_budget(struct shrink_control *sc, unsigned long freed)
  *
  * LRUs are walked from the easiest state to the hardest: unused, mmapped,
  * then (only when the caller can block) private GPU-mapped BOs VM by VM
- * and shared GPU-mapped BOs.
+ * and shared GPU-mapped BOs. A caller that can't block never waits on a
+ * fence nor blocks on a BO or VM lock, and counts the GPU-mapped pages as
+ * remaining.
  *
  * Return: pages freed if any; else 0 once when something remains (the
  * core retries), then SHRINK_STOP.
@@ -1142,8 +1144,17 @@ static unsigned long panthor_gem_shrinker_scan(struct shrinker *shrinker,
 
 	freed += drm_gem_lru_scan(&ptdev->reclaim.mmapped, scan_budget(sc, freed),
 				  &remaining, try_evict_mmapped, NULL);
-	if (freed >= sc->nr_to_scan || !can_block(sc))
+	if (freed >= sc->nr_to_scan)
 		goto out;
+
+	/*
+	 * GPU-mapped BOs may need a wait for the GPU: they are left to a
+	 * caller that can block, but they are still there to reclaim.
+	 */
+	if (!can_block(sc)) {
+		remaining += READ_ONCE(ptdev->reclaim.gpu_mapped_count);
+		goto out;
+	}
 
 	freed += panthor_mmu_reclaim_priv_bos(ptdev, scan_budget(sc, freed),
 					      &remaining, panthor_gem_try_evict);

@@ -17,8 +17,6 @@
 #include <linux/lockdep.h>
 #include <shrinkwrap/introspect.h>
 
-#include <shrinkwrap/introspect.h>
-
 /*
  * helgrind keeps its record of a pthread lock whose memory is freed without a
  * destroy (spinlocks never are; the kernel has no destroy for them), and the

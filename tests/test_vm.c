@@ -506,7 +506,7 @@ static void test_vm_lru_order(void **state)
 	/* The budget of one BO goes to the least recently active VM. */
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
 	assert_int_equal(panthor_vm_reclaim_lru(pvm(vm[1]))->count, 0);
-	assert_true(!panthor_vm_on_reclaim_list(pvm(vm[1])));
+	assert_false(panthor_vm_on_reclaim_list(pvm(vm[1])));
 	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->next), pvm(vm[0]));
 	assert_ptr_equal(panthor_vm_from_reclaim_node(vms->prev), pvm(vm[2]));
 	assert_invariants(&c);
@@ -534,7 +534,7 @@ static bool racing_shrink(struct drm_gem_object *obj, struct ww_acquire_ctx *tic
 	assert_int_equal(panthor_vm_active(pvm(race_vm)), 0);
 	assert_int_equal(panthor_mmu_reclaim_priv_bos(race_ptdev, 1000, &remaining,
 						      panthor_gem_try_evict), PAGES);
-	assert_true(!panthor_vm_on_reclaim_list(pvm(race_vm)));
+	assert_false(panthor_vm_on_reclaim_list(pvm(race_vm)));
 	panthor_vm_idle(pvm(race_vm));
 	return false;
 }
@@ -559,7 +559,7 @@ static void test_priv_scan_race_keeps_vm_listed(void **state)
 	assert_non_null(sw_bo_obj(bo1)->backing.pages);
 	assert_null(sw_bo_obj(bo2)->backing.pages);
 	assert_ptr_equal(sw_bo_obj(bo1)->base.lru, panthor_vm_reclaim_lru(pvm(vm)));
-	assert_false(!panthor_vm_on_reclaim_list(pvm(vm)));
+	assert_true(panthor_vm_on_reclaim_list(pvm(vm)));
 	assert_invariants(&c);
 }
 
