@@ -36,6 +36,67 @@
 #include "panthor_gem.h"
 #include "panthor_mmu.h"
 
+/**
+ * DOC: Locking
+ *
+ * The locks of GEM backing, VMs and reclaim, from the outermost to the
+ * innermost, with what each protects:
+ *
+ * - mmap_lock of a process (core mm): held by the CPU fault handler (read)
+ *   and by mmap()/munmap() (write), which take the BO resv under it: a
+ *   blocking fault either drops it before taking the resv (the core then
+ *   retries the fault) or takes the resv under it.
+ *
+ * - VM resv (the resv of the VM's root GEM, shared by every BO created for
+ *   that VM alone): the VM's drm_gpuvm lists (vm_bos, extobjs, evicted) and
+ *   the lifetime of its vm_bos. Submission takes it together with the resvs
+ *   of the shared BOs mapped in the VM, under one ww acquire context
+ *   (drm_exec).
+ *
+ * - BO resv (dma_resv): the backing pages, the device sg table, the kernel
+ *   vmap, the 0<->1 transitions of pin_count and mmap_count (n>1 changes
+ *   are lockless), and with the gpuva lock the reclaim state. Allocating
+ *   under it is allowed. A BO whose last reference went is back on its own
+ *   resv for its free path, which nobody else can hold.
+ *
+ * - VM op_lock: the VA tree, the page tables, the running operation and
+ *   the locked region, and each mapping's evicted flag (eviction and
+ *   restore also hold the BO resv when they change it; readers hold either).
+ *   Nothing is allocated under it (an operation preallocates everything
+ *   first). Taken with or without resvs held.
+ *
+ * - BO gpuva lock (drm_gem_object::gpuva.lock, or the driver's own before
+ *   6.18): the BO's list of vm_bos and their lists of mappings; with the
+ *   BO resv, the reclaim state. Taken under the BO resv, under the VM resv
+ *   (vm_bo creation and release) and under the op_lock (mapping link and
+ *   unlink).
+ *
+ * - Device reclaim lock (panthor_device::reclaim.lock): every LRU (it is
+ *   the lock of the device LRUs and of each VM's LRU, so it guards each
+ *   BO's LRU membership), the device VM list and each VM's place on it,
+ *   and gpu_mapped_count. Innermost: nothing is taken, allocated or waited
+ *   for under it; LRU scans and the VM list walk drop it around each BO and
+ *   each VM, and around dropping a VM reference (the VM free takes it).
+ *
+ * - Debugfs BO list lock (panthor_device::gems.lock): the list of every BO,
+ *   taken alone when a BO is created or freed and by the gems file.
+ *
+ * The shrinker runs from allocations, which happen under mmap_lock and the
+ * resvs. It takes the reclaim lock and the debugfs BO list lock (a scan may
+ * drop a BO's last reference), and lockdep is told so at init, so that
+ * allocating under either is reported. Everything else is only trylocked
+ * in reclaim, and a BO whose lock is contended counts as remaining:
+ * the BO resv (drm_gem_lru_scan()), then in try_evict() the gpuva lock, the
+ * resv of every other VM the BO is mapped in (the bind path nests VM resv ->
+ * gpuva lock, reclaim the other way), and each VM op_lock (the op_lock ->
+ * gpuva lock order of VM operations, reversed). CPU mappings are zapped with
+ * the BO resv held but before the gpuva lock is tried, so the gpuva lock
+ * never nests with the mapping's i_mmap_rwsem. Reclaim waits for a BO's
+ * fences (BOOKKEEP, at most PANTHOR_GEM_EVICT_WAIT_JIFFIES) only for
+ * GPU-mapped BOs and only when its caller can block; a caller that can't
+ * block never reaches them.
+ */
+
 /* Upper bound on the wait for the GPU to let go of a BO being evicted. */
 #define PANTHOR_GEM_EVICT_WAIT_JIFFIES 10
 
