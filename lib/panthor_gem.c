@@ -42,6 +42,15 @@
  * The locks of GEM backing, VMs and reclaim, from the outermost to the
  * innermost, with what each protects:
  *
+ * - DRM file list lock (drm_device::filelist_mutex, core): the device's
+ *   open files; the mem_reclaim and mem_claim knobs hold it, interruptibly,
+ *   while they work on the files of one process, so none is closed under
+ *   them.
+ *
+ * - VM pool lock (panthor_vm_pool::lock, one per file): the file's list of
+ *   VMs; held across a forced reclaim or claim of the file's VMs, so it
+ *   ranks above every lock below. Never taken from reclaim.
+ *
  * - mmap_lock of a process (core mm): held by the CPU fault handler (read)
  *   and by mmap()/munmap() (write), which take the BO resv under it: a
  *   blocking fault either drops it before taking the resv (the core then
@@ -81,8 +90,9 @@
  * - Debugfs BO list lock (panthor_device::gems.lock): the list of every BO,
  *   taken alone when a BO is created or freed and by the gems file.
  *
- * The shrinker runs from allocations, which happen under mmap_lock and the
- * resvs. It takes the reclaim lock and the debugfs BO list lock (a scan may
+ * The shrinker runs from allocations, which happen under any lock above the
+ * op_lock (the file list and pool locks, mmap_lock, the resvs). It takes
+ * the reclaim lock and the debugfs BO list lock (a scan may
  * drop a BO's last reference), and lockdep is told so at init, so that
  * allocating under either is reported. Everything else is only trylocked
  * in reclaim, and a BO whose lock is contended counts as remaining:

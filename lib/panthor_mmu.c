@@ -953,7 +953,7 @@ static int panthor_vm_exec_op(struct panthor_vm *vm, struct panthor_vm_op_ctx *o
 
 	/* A split/merge that failed half-way left the tables inconsistent. */
 	if (ret)
-		vm->unusable = true;
+		WRITE_ONCE(vm->unusable, true);
 
 	panthor_vm_unlock_region(vm);
 	vm->op_ctx = NULL;
