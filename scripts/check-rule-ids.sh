@@ -4,7 +4,7 @@
 # Every rule ID the tests name must be one docs/review-rules.md defines
 # (written there in bold, e.g. **R-PAGES-ERRPTR**), and the tests must name
 # rules by ID only, not by the older numberings that file maps ("3b.2",
-# "review-rules 4", "rule 7").
+# "3.b.2", "review-rules 4", "rule 7").
 #
 # IDs: R-, K- or D- followed by upper-case words joined by '-'. Prints each
 # offending file:line with the reason and exits 1; exits 0 when all is well.
@@ -43,7 +43,7 @@ while IFS=: read -r file line old; do
 	echo "$file:$line: \"$old\" names a rule by an older numbering; use its ID" \
 		"($rules, section 6)"
 	bad=1
-done < <(grep -rnoE '\b3b\.[0-9]+|review-rules [0-9]+|\brules? [0-9]+\b' tests \
+done < <(grep -rnoE '\b3\.?b\.[0-9N]+|review-rules [0-9]+|\brules? [0-9]+\b' tests \
 	--include='*.c' --include='*.h' || true)
 
 if [ "$bad" -ne 0 ]; then

@@ -8,7 +8,7 @@
  * re-checks a BO's state once it owns its resv, because the BO may have
  * become harder to reclaim since the scan picked it from its LRU.
  *
- * Rule IDs are those of docs/review-rules.md (3.b.N: v1 behaviour pinned).
+ * Rule IDs are those of docs/review-rules.md.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -42,7 +42,7 @@ static struct sw_bo *unused_bo(struct sw_ctx *c)
 }
 
 /*
- * review-rules 3.b.5 (can_block), 3.b.7 (scan order), 3.b.8 (GPU-mapped
+ * R-CAN-BLOCK, R-SCAN-ORDER, R-TRY-EVICT-STEPS (GPU-mapped
  * BOs wait on their fences: only callers that can block), DESIGN "wait
  * only when the caller may block": a GFP_NOWAIT scan evicts unused and
  * mmapped BOs, leaves private and shared GPU-mapped BOs mapped and counts
@@ -148,7 +148,7 @@ static void holder_stop(struct holder *h)
 }
 
 /*
- * review-rules 3.b.8 (trylock only in try_evict: the gpuva lock first):
+ * R-TRY-EVICT-STEPS (trylock only in try_evict: the gpuva lock first):
  * with a BO's gpuva lock held by another thread, scans of either kind
  * return without waiting for it, the BO keeps its pages and counts as
  * remaining (0 for the first scan that freed nothing, then SHRINK_STOP).
@@ -212,7 +212,7 @@ static void bind_before_trylock(void *arg)
 }
 
 /*
- * review-rules 3.b.8 (re-evaluate and skip with -EAGAIN if the state got
+ * R-TRY-EVICT-STEPS (re-evaluate and skip with -EAGAIN if the state got
  * harder), R-STATE-INITIAL (the enum order the check relies on): a scan
  * picks an unused BO, and before its resv trylock a bind makes the BO
  * GPU-mapped. The scan must see the new state and leave the BO alone: a
