@@ -39,7 +39,7 @@ unset multiplot
 set output dir."/vm.png"
 set multiplot layout 1,2 title "panthor_mmu_reclaim_priv_bos() over V VMs of B BOs"
 set xlabel "VMs"
-set key inside left top
+set key below horizontal maxrows 2
 set title "ns per VM"
 set ylabel "ns per VM"
 plot for [m in "walk evict"] for [b in "1 16 256"] sel2(dir."/vm.csv", 2, b, 3, m) \

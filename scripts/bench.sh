@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+args="$*"
 quick=()
 out=build/release/bench-out
 docs=0
@@ -37,7 +38,7 @@ mkdir -p "$out"
 	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) CPUs"
 	echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "command: bash scripts/bench.sh ${quick[*]}"
+	echo "command: bash scripts/bench.sh $args"
 } | tee "$out/machine.txt"
 
 start=$(date +%s)
