@@ -91,6 +91,17 @@ int sw_pattern_check(const void *buf, size_t len, unsigned int seed)
 	return 1;
 }
 
+struct sw_bo *sw_test_bo_unused(struct sw_ctx *c, size_t size)
+{
+	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
+
+	assert_non_null(bo);
+	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
+	panthor_gem_unpin(sw_bo_obj(bo));
+	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_UNUSED);
+	return bo;
+}
+
 struct sw_bo *sw_test_bo_mmapped(struct sw_ctx *c, size_t size, struct sw_map **map)
 {
 	struct sw_bo *bo = sw_bo_create(c->f, size, 0);

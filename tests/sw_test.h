@@ -56,11 +56,14 @@ void sw_pattern_fill(void *buf, size_t len, unsigned int seed);
 int sw_pattern_check(const void *buf, size_t len, unsigned int seed);
 
 /*
- * The test object most tests start from: a BO of @size bytes in @c's file,
- * mmapped by @c's process and its first byte written (as 1), so that it has
- * its pages and is PANTHOR_GEM_MMAPPED; fails the test otherwise. The
- * mapping goes to *@map unless @map is NULL (teardown then unmaps it).
+ * The test objects most tests start from, BOs of @size bytes in @c's file.
+ * sw_test_bo_unused(): with its pages (pinned once) and nothing mapping it,
+ * so PANTHOR_GEM_UNUSED. sw_test_bo_mmapped():
+ * mmapped by @c's process and its first byte written (as 1), so
+ * PANTHOR_GEM_MMAPPED; the mapping goes to *@map unless @map is NULL
+ * (teardown then unmaps it). Either fails the test if the BO is not so.
  */
+struct sw_bo *sw_test_bo_unused(struct sw_ctx *c, size_t size);
 struct sw_bo *sw_test_bo_mmapped(struct sw_ctx *c, size_t size, struct sw_map **map);
 
 /* A GPU job of @vm writes the pattern of @seed to [@va, @va + @len), or the test fails. */

@@ -30,17 +30,6 @@
 #define VA0 0x100000ULL
 #define VA1 0x200000ULL
 
-/* A BO with pages that nothing maps. */
-static struct sw_bo *unused_bo(struct sw_ctx *c)
-{
-	struct sw_bo *bo = sw_bo_create(c->f, SIZE, 0);
-
-	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
-	panthor_gem_unpin(sw_bo_obj(bo));
-	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_UNUSED);
-	return bo;
-}
-
 /*
  * R-CAN-BLOCK, R-SCAN-ORDER, R-TRY-EVICT-STEPS (GPU-mapped
  * BOs wait on their fences: only callers that can block), DESIGN "wait
@@ -55,7 +44,7 @@ static void test_nowait_scan_leaves_gpu_mapped(void **state)
 	struct sw_vm *a = sw_vm_create(c.f), *b = sw_vm_create(c.f);
 	struct sw_bo *priv = sw_bo_create_private(c.f, a, SIZE, 0);
 	struct sw_bo *shared = sw_bo_create(c.f, SIZE, 0);
-	struct sw_bo *unused = unused_bo(&c), *mmapped = sw_test_bo_mmapped(&c, SIZE, NULL);
+	struct sw_bo *unused = sw_test_bo_unused(&c, SIZE), *mmapped = sw_test_bo_mmapped(&c, SIZE, NULL);
 
 	assert_int_equal(sw_vm_bind(a, priv, 0, SIZE, VA0, 0), 0);
 	assert_int_equal(sw_vm_bind(a, shared, 0, SIZE, VA1, 0), 0);
@@ -157,7 +146,7 @@ static void test_scan_gpuva_lock_held_elsewhere(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "blocking");
 	struct sw_vm *vm = sw_vm_create(c.f);
-	struct sw_bo *idle = unused_bo(&c);
+	struct sw_bo *idle = sw_test_bo_unused(&c, SIZE);
 	struct sw_bo *mapped = sw_bo_create_private(c.f, vm, SIZE, 0);
 	static struct holder h[2];
 
@@ -223,7 +212,7 @@ static void test_scan_ceiling_bind_before_trylock(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "blocking");
 	struct sw_vm *vm = sw_vm_create(c.f);
-	struct sw_bo *bo = unused_bo(&c);
+	struct sw_bo *bo = sw_test_bo_unused(&c, SIZE);
 	struct panthor_gem_object *obj = sw_bo_obj(bo);
 	struct bind_args b = { .vm = vm, .bo = bo, .ret = -1 };
 
@@ -266,7 +255,7 @@ static void close_before_trylock(void *arg)
 static void test_nowait_scan_frees_last_reference(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "blocking");
-	struct sw_bo *bo = unused_bo(&c);
+	struct sw_bo *bo = sw_test_bo_unused(&c, SIZE);
 	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
 
 	sw_before_trylock(&obj->resv->lock.base.dep_map, close_before_trylock, bo);

@@ -17,16 +17,6 @@
 #define PAGES 4
 #define SIZE (PAGES * PAGE_SIZE)
 
-static struct sw_bo *unused_bo(struct sw_ctx *c, size_t size)
-{
-	struct sw_bo *bo = sw_bo_create(c->f, size, 0);
-
-	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
-	panthor_gem_unpin(sw_bo_obj(bo));
-	assert_int_equal(sw_bo_obj(bo)->reclaim_state, PANTHOR_GEM_UNUSED);
-	return bo;
-}
-
 /* R-COUNT-SHRINK-EMPTY (seed 15014-15028): nothing to count is SHRINK_EMPTY. */
 static void test_count_empty_is_shrink_empty(void **state)
 {
@@ -35,7 +25,7 @@ static void test_count_empty_is_shrink_empty(void **state)
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), SHRINK_EMPTY);
 	sw_bo_create(c.f, SIZE, 0);	/* no pages: not counted */
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), SHRINK_EMPTY);
-	unused_bo(&c, SIZE);
+	sw_test_bo_unused(&c, SIZE);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), PAGES);
 }
 
@@ -44,7 +34,7 @@ static void test_count_no_swap_is_zero(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
 
-	unused_bo(&c, SIZE);
+	sw_test_bo_unused(&c, SIZE);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), 0);
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), SHRINK_STOP);
 	assert_int_equal(c.ptdev->reclaim.unused.count, PAGES);
@@ -55,7 +45,7 @@ static void test_count_sums_lrus(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
 
-	unused_bo(&c, SIZE);
+	sw_test_bo_unused(&c, SIZE);
 	sw_test_bo_mmapped(&c, 2 * SIZE, NULL);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_KERNEL), 3 * PAGES);
 	assert_int_equal(sw_shrinker_count(c.w, GFP_NOWAIT), 3 * PAGES);
@@ -68,7 +58,7 @@ static void test_scan_returns_freed(void **state)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		unused_bo(&c, SIZE);
+		sw_test_bo_unused(&c, SIZE);
 	atomic_set(&c.ptdev->reclaim.retry_count, 1);
 	assert_int_equal(sw_shrinker_scan(c.w, 3 * PAGES, GFP_KERNEL), 3 * PAGES);
 	assert_int_equal(atomic_read(&c.ptdev->reclaim.retry_count), 0);
@@ -83,7 +73,7 @@ static void test_scan_stops_at_budget(void **state)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		bo[i] = unused_bo(&c, SIZE);
+		bo[i] = sw_test_bo_unused(&c, SIZE);
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES + 1, GFP_KERNEL), 2 * PAGES);
 	assert_null(sw_bo_obj(bo[0])->backing.pages);
 	assert_null(sw_bo_obj(bo[1])->backing.pages);
@@ -99,7 +89,7 @@ static void test_scan_unused_before_mmapped(void **state)
 	struct sw_map *m;
 	struct sw_bo *mapped = sw_test_bo_mmapped(&c, SIZE, &m), *unused;
 
-	unused = unused_bo(&c, SIZE);
+	unused = sw_test_bo_unused(&c, SIZE);
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
 	assert_null(sw_bo_obj(unused)->backing.pages);
 	assert_non_null(sw_bo_obj(mapped)->backing.pages);
@@ -118,7 +108,7 @@ static void test_scan_unused_before_mmapped(void **state)
 static void test_scan_retry_then_stop(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
-	struct sw_bo *bo = unused_bo(&c, SIZE);
+	struct sw_bo *bo = sw_test_bo_unused(&c, SIZE);
 	struct dma_resv *resv = sw_bo_obj(bo)->base.resv;
 
 	dma_resv_lock(resv, NULL);
@@ -152,7 +142,7 @@ static void test_scan_nothing_is_stop(void **state)
 static void test_try_evict_already_evicted(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
-	struct sw_bo *bo = unused_bo(&c, SIZE);
+	struct sw_bo *bo = sw_test_bo_unused(&c, SIZE);
 	struct drm_gem_object *obj = &sw_bo_obj(bo)->base;
 
 	assert_int_equal(sw_shrinker_scan(c.w, PAGES, GFP_KERNEL), PAGES);
@@ -166,7 +156,7 @@ static void test_try_evict_already_evicted(void **state)
 static void test_pinned_never_evicted(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
-	struct sw_bo *bo = unused_bo(&c, SIZE);
+	struct sw_bo *bo = sw_test_bo_unused(&c, SIZE);
 
 	assert_int_equal(panthor_gem_pin(sw_bo_obj(bo)), 0);
 	sw_reclaim(GFP_KERNEL, 1000);
@@ -186,7 +176,7 @@ static void test_debugfs_shrink(void **state)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		unused_bo(&c, SIZE);
+		sw_test_bo_unused(&c, SIZE);
 
 	assert_int_equal(sw_debugfs_read("dri/0/shrink", buf, sizeof(buf)), 11);
 	assert_string_equal(buf, "0x00000000\n");
@@ -207,7 +197,7 @@ static void test_debugfs_gems(void **state)
 	struct sw_ctx c = sw_ctx_get(state, "shrink");
 	char buf[4096];
 
-	unused_bo(&c, SIZE);
+	sw_test_bo_unused(&c, SIZE);
 	sw_test_bo_mmapped(&c, 2 * SIZE, NULL);
 	sw_bo_create(c.f, SIZE, 0);
 	assert_true(sw_debugfs_read("dri/0/gems", buf, sizeof(buf)) > 0);
@@ -274,7 +264,7 @@ static void test_reclaim_batches(void **state)
 	int i;
 
 	for (i = 0; i < 8; i++)
-		unused_bo(&c, 64 * PAGE_SIZE);	/* 512 pages */
+		sw_test_bo_unused(&c, 64 * PAGE_SIZE);	/* 512 pages */
 	sw_reclaim_stats_reset();
 	assert_int_equal(sw_reclaim(GFP_KERNEL, 512), 512);
 	sw_reclaim_stats(&rs);
