@@ -29,6 +29,22 @@
 #define SW_SWEEP_MAX_BOS 8
 
 /*
+ * Points failed per run under the slow builds: each run is a fresh world,
+ * and the sweeps make about 500 of them.
+ */
+#define SW_SWEEP_STRIDE_VALGRIND 8
+#if defined(__SANITIZE_THREAD__)
+#define SW_SWEEP_STRIDE 3
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SW_SWEEP_STRIDE 3
+#endif
+#endif
+#ifndef SW_SWEEP_STRIDE
+#define SW_SWEEP_STRIDE 1
+#endif
+
+/*
  * Allocations whose failure the kernel function copes with by design, so
  * the step that reached them succeeds: drm_exec_init() leaves its object
  * array to the first lock.
@@ -362,7 +378,7 @@ int sw_fault_sweep(const char *name, const struct sw_world_config *cfg, sw_sweep
 {
 	struct sw_world_config defaults = { .mem_pages = 256, .swap_pages = 512 };
 	const char *vg = getenv("SW_UNDER_VALGRIND");
-	unsigned long stride = vg && *vg == '1' ? 8 : 1;
+	unsigned long stride = vg && *vg == '1' ? SW_SWEEP_STRIDE_VALGRIND : SW_SWEEP_STRIDE;
 	const char *verbose = getenv("SW_SWEEP_VERBOSE");
 	struct sw_sweep s = { .name = name, .arg = arg, .verbose = verbose && *verbose == '1' };
 	bool covered;

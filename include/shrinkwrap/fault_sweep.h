@@ -42,7 +42,8 @@ struct sw_sweep_result {
  * @arg: handed to @fn through sw_sweep_arg().
  * @res: receives the counts.
  *
- * Under valgrind (SW_UNDER_VALGRIND=1) only every eighth point is failed.
+ * Under valgrind (SW_UNDER_VALGRIND=1) only every eighth point is failed,
+ * under ThreadSanitizer every third.
  * SW_SWEEP_VERBOSE=1 prints the site each run failed.
  *
  * Return: 0, or -EINVAL if a world could not be created.
