@@ -266,12 +266,20 @@ struct wait_cb {
 	int done;
 };
 
+/* In a scheduled run the waiter is runnable again once the fence signalled. */
+static bool wait_done(const void *arg)
+{
+	const struct wait_cb *w = arg;
+
+	return __atomic_load_n(&w->done, __ATOMIC_ACQUIRE);
+}
+
 static void wait_wake(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
 	struct wait_cb *w = container_of(cb, struct wait_cb, base);
 
 	pthread_mutex_lock(&w->m);
-	w->done = 1;
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&w->c);
 	pthread_mutex_unlock(&w->m);
 }
@@ -314,6 +322,19 @@ signed long dma_fence_default_wait(struct dma_fence *fence, bool intr, signed lo
 		if (timeout != MAX_SCHEDULE_TIMEOUT && time_after_eq(jiffies, deadline)) {
 			ret = 0;
 			break;
+		}
+		if (sw_il_current()) {
+			bool ok;
+
+			pthread_mutex_unlock(&w.m);
+			ok = sw_il_block(wait_done, &w, timeout != MAX_SCHEDULE_TIMEOUT,
+					 "dma_fence", _RET_IP_);
+			pthread_mutex_lock(&w.m);
+			if (!ok) {
+				ret = 0;
+				break;
+			}
+			continue;
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 1000000;

@@ -4,6 +4,7 @@
  * plumbing, page backing, and the GEM LRU helpers with the kernel's
  * contract (see drm_gem_lru_scan()).
  */
+#include <linux/instrumented.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/pagemap.h>
@@ -369,7 +370,10 @@ static void drm_gem_lru_remove_locked(struct drm_gem_object *obj)
  */
 void drm_gem_lru_remove(struct drm_gem_object *obj)
 {
-	struct drm_gem_lru *lru = READ_ONCE(obj->lru);
+	struct drm_gem_lru *lru;
+
+	instrument_atomic_read(&obj->lru, sizeof(obj->lru));
+	lru = READ_ONCE(obj->lru);
 
 	if (!lru)
 		return;
@@ -393,6 +397,8 @@ void drm_gem_lru_move_tail_locked(struct drm_gem_lru *lru, struct drm_gem_object
 
 	lru_count_add(lru, obj->size >> PAGE_SHIFT);
 	list_add_tail(&obj->lru_node, &lru->list);
+	/* Lockless readers may see the NULL before this: a switch point. */
+	instrument_atomic_write(&obj->lru, sizeof(obj->lru));
 	WRITE_ONCE(obj->lru, lru);
 }
 

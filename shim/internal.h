@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 #include <shrinkwrap/fault.h>
+#include <shrinkwrap/introspect.h>
 
 /* vmscan.c: direct reclaim for an allocation that found no free page. */
 unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages);
@@ -50,5 +51,10 @@ void free_anon_inode_shim(struct inode *inode);
 
 /* lockdep.c: WARN if current is in a no-block section; @what would block. */
 void no_block_check_wait_shim(const char *what);
+
+/* interleave.c: for the blocking primitives of a scheduled run. */
+bool sw_il_current(void);
+bool sw_il_block(bool (*ready)(const void *arg), const void *arg, bool timed,
+		 const char *what, unsigned long ip);
 
 #endif

@@ -15,7 +15,10 @@
 #include <linux/ww_mutex.h>
 #include <linux/sched.h>
 #include <linux/lockdep.h>
+#include <linux/instrumented.h>
 #include <shrinkwrap/introspect.h>
+
+#include "internal.h"
 
 /*
  * helgrind keeps its record of a pthread lock whose memory is freed without a
@@ -82,6 +85,90 @@ static void trylock_hook(const struct lockdep_map *map)
 	fn(trylock_hook_arg);
 }
 
+/*
+ * In a scheduled run (shim/interleave.c) every acquire, trylock and release
+ * is a switch point, and a contended lock is not waited for in pthreads:
+ * the thread is not runnable until the lock is free, then tries again.
+ */
+static bool il_on(void)
+{
+	return unlikely(__atomic_load_n(&__sw_interleaving, __ATOMIC_RELAXED)) &&
+	       sw_il_current();
+}
+
+static void il_point(enum sw_il_kind kind, const struct lockdep_map *map, const void *obj,
+		     unsigned long ip)
+{
+	if (unlikely(__atomic_load_n(&__sw_interleaving, __ATOMIC_RELAXED)))
+		sw_il_point(kind, map->name, obj, ip);
+}
+
+static bool il_mutex_free(const void *arg)
+{
+	pthread_mutex_t *m = (pthread_mutex_t *)arg;
+
+	if (pthread_mutex_trylock(m))
+		return false;
+	pthread_mutex_unlock(m);
+	return true;
+}
+
+static int il_mutex_lock(pthread_mutex_t *m, const struct lockdep_map *map, bool intr,
+			 unsigned long ip)
+{
+	for (;;) {
+		sw_il_point(SW_IL_LOCK, map->name, m, ip);
+		if (!pthread_mutex_trylock(m))
+			return 0;
+		if (intr && signal_pending(current))
+			return -EINTR;
+		sw_il_block(il_mutex_free, m, false, map->name, ip);
+	}
+}
+
+/* Block on a sleeping lock's or a spinlock's pthread mutex. */
+static void lock_wait(pthread_mutex_t *m, const char *what, const struct lockdep_map *map,
+		      unsigned long ip)
+{
+	if (il_on())
+		il_mutex_lock(m, map, false, ip);
+	else
+		pthread_check(pthread_mutex_lock(m), what, map);
+}
+
+static bool il_read_free(const void *arg)
+{
+	pthread_rwlock_t *l = (pthread_rwlock_t *)arg;
+
+	if (pthread_rwlock_tryrdlock(l))
+		return false;
+	pthread_rwlock_unlock(l);
+	return true;
+}
+
+static bool il_write_free(const void *arg)
+{
+	pthread_rwlock_t *l = (pthread_rwlock_t *)arg;
+
+	if (pthread_rwlock_trywrlock(l))
+		return false;
+	pthread_rwlock_unlock(l);
+	return true;
+}
+
+static int il_rwsem_lock(struct rw_semaphore *sem, bool write, bool intr, unsigned long ip)
+{
+	for (;;) {
+		sw_il_point(SW_IL_LOCK, sem->dep_map.name, sem, ip);
+		if (!(write ? pthread_rwlock_trywrlock(&sem->l) : pthread_rwlock_tryrdlock(&sem->l)))
+			return 0;
+		if (intr && signal_pending(current))
+			return -EINTR;
+		sw_il_block(write ? il_write_free : il_read_free, &sem->l, false,
+			    sem->dep_map.name, ip);
+	}
+}
+
 /**
  * __mutex_init() - initialise a mutex; use mutex_init().
  * @lock: the mutex.
@@ -134,7 +221,7 @@ void mutex_lock_nested(struct mutex *lock, unsigned int subclass)
 {
 	might_sleep();
 	lock_acquire(&lock->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
-	pthread_check(pthread_mutex_lock(&lock->m), "mutex_lock", &lock->dep_map);
+	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, _RET_IP_);
 	mutex_acquired(lock);
 }
 
@@ -147,7 +234,7 @@ void _mutex_lock_nest_lock(struct mutex *lock, struct lockdep_map *nest_lock)
 {
 	might_sleep();
 	lock_acquire(&lock->dep_map, 0, 0, 0, 1, nest_lock, _RET_IP_);
-	pthread_check(pthread_mutex_lock(&lock->m), "mutex_lock", &lock->dep_map);
+	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, _RET_IP_);
 	mutex_acquired(lock);
 }
 
@@ -155,6 +242,14 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 {
 	might_sleep();
 	lock_acquire(&lock->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
+	if (il_on()) {
+		if (il_mutex_lock(&lock->m, &lock->dep_map, true, _RET_IP_)) {
+			lock_release(&lock->dep_map, _RET_IP_);
+			return -EINTR;
+		}
+		mutex_acquired(lock);
+		return 0;
+	}
 	if (pthread_mutex_trylock(&lock->m) == 0) {
 		mutex_acquired(lock);
 		return 0;
@@ -221,6 +316,7 @@ int mutex_lock_killable_nested(struct mutex *lock, unsigned int subclass)
 int mutex_trylock(struct mutex *lock)
 {
 	trylock_hook(&lock->dep_map);
+	il_point(SW_IL_TRYLOCK, &lock->dep_map, lock, _RET_IP_);
 	if (pthread_mutex_trylock(&lock->m))
 		return 0;
 	lock_acquire(&lock->dep_map, 0, 1, 0, 1, NULL, _RET_IP_);
@@ -242,6 +338,7 @@ void mutex_unlock(struct mutex *lock)
 	}
 	WRITE_ONCE(lock->owner, NULL);
 	pthread_check(pthread_mutex_unlock(&lock->m), "mutex_unlock", &lock->dep_map);
+	il_point(SW_IL_UNLOCK, &lock->dep_map, lock, _RET_IP_);
 }
 
 /**
@@ -265,7 +362,7 @@ void __spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key 
 void spin_lock_nested(spinlock_t *lock, int subclass)
 {
 	lock_acquire(&lock->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
-	pthread_check(pthread_mutex_lock(&lock->m), "spin_lock", &lock->dep_map);
+	lock_wait(&lock->m, "spin_lock", &lock->dep_map, _RET_IP_);
 }
 
 /**
@@ -276,6 +373,7 @@ void spin_lock_nested(spinlock_t *lock, int subclass)
  */
 int spin_trylock(spinlock_t *lock)
 {
+	il_point(SW_IL_TRYLOCK, &lock->dep_map, lock, _RET_IP_);
 	if (pthread_mutex_trylock(&lock->m))
 		return 0;
 	lock_acquire(&lock->dep_map, 0, 1, 0, 1, NULL, _RET_IP_);
@@ -290,6 +388,7 @@ void spin_unlock(spinlock_t *lock)
 {
 	lock_release(&lock->dep_map, _RET_IP_);
 	pthread_check(pthread_mutex_unlock(&lock->m), "spin_unlock", &lock->dep_map);
+	il_point(SW_IL_UNLOCK, &lock->dep_map, lock, _RET_IP_);
 }
 
 /**
@@ -352,7 +451,10 @@ void down_read_nested(struct rw_semaphore *sem, int subclass)
 {
 	might_sleep();
 	lock_acquire(&sem->dep_map, subclass, 0, 1, 1, NULL, _RET_IP_);
-	pthread_check(pthread_rwlock_rdlock(&sem->l), "down_read", &sem->dep_map);
+	if (il_on())
+		il_rwsem_lock(sem, false, false, _RET_IP_);
+	else
+		pthread_check(pthread_rwlock_rdlock(&sem->l), "down_read", &sem->dep_map);
 	rwsem_read_acquired(sem);
 }
 
@@ -366,6 +468,14 @@ int down_read_interruptible(struct rw_semaphore *sem)
 {
 	might_sleep();
 	lock_acquire(&sem->dep_map, 0, 0, 1, 1, NULL, _RET_IP_);
+	if (il_on()) {
+		if (il_rwsem_lock(sem, false, true, _RET_IP_)) {
+			lock_release(&sem->dep_map, _RET_IP_);
+			return -EINTR;
+		}
+		rwsem_read_acquired(sem);
+		return 0;
+	}
 	if (pthread_rwlock_tryrdlock(&sem->l) == 0) {
 		rwsem_read_acquired(sem);
 		return 0;
@@ -398,6 +508,7 @@ int down_read_killable(struct rw_semaphore *sem)
  */
 int down_read_trylock(struct rw_semaphore *sem)
 {
+	il_point(SW_IL_TRYLOCK, &sem->dep_map, sem, _RET_IP_);
 	if (pthread_rwlock_tryrdlock(&sem->l))
 		return 0;
 	rwsem_read_acquired(sem);
@@ -413,6 +524,7 @@ void up_read(struct rw_semaphore *sem)
 {
 	lock_release(&sem->dep_map, _RET_IP_);
 	pthread_check(pthread_rwlock_unlock(&sem->l), "up_read", &sem->dep_map);
+	il_point(SW_IL_UNLOCK, &sem->dep_map, sem, _RET_IP_);
 }
 
 /**
@@ -424,7 +536,10 @@ void down_write_nested(struct rw_semaphore *sem, int subclass)
 {
 	might_sleep();
 	lock_acquire(&sem->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
-	pthread_check(pthread_rwlock_wrlock(&sem->l), "down_write", &sem->dep_map);
+	if (il_on())
+		il_rwsem_lock(sem, true, false, _RET_IP_);
+	else
+		pthread_check(pthread_rwlock_wrlock(&sem->l), "down_write", &sem->dep_map);
 }
 
 /**
@@ -437,6 +552,13 @@ int down_write_killable(struct rw_semaphore *sem)
 {
 	might_sleep();
 	lock_acquire(&sem->dep_map, 0, 0, 0, 1, NULL, _RET_IP_);
+	if (il_on()) {
+		if (il_rwsem_lock(sem, true, true, _RET_IP_)) {
+			lock_release(&sem->dep_map, _RET_IP_);
+			return -EINTR;
+		}
+		return 0;
+	}
 	if (pthread_rwlock_trywrlock(&sem->l) == 0)
 		return 0;
 	if (signal_pending(current)) {
@@ -455,6 +577,7 @@ int down_write_killable(struct rw_semaphore *sem)
  */
 int down_write_trylock(struct rw_semaphore *sem)
 {
+	il_point(SW_IL_TRYLOCK, &sem->dep_map, sem, _RET_IP_);
 	if (pthread_rwlock_trywrlock(&sem->l))
 		return 0;
 	lock_acquire(&sem->dep_map, 0, 1, 0, 1, NULL, _RET_IP_);
@@ -470,6 +593,7 @@ void up_write(struct rw_semaphore *sem)
 	lock_release(&sem->dep_map, _RET_IP_);
 	__sw_hb_before(sem);	/* see rwsem_read_acquired() */
 	pthread_check(pthread_rwlock_unlock(&sem->l), "up_write", &sem->dep_map);
+	il_point(SW_IL_UNLOCK, &sem->dep_map, sem, _RET_IP_);
 }
 
 /**
@@ -593,6 +717,21 @@ static bool ctx_younger(struct ww_acquire_ctx *a, struct ww_acquire_ctx *b)
 	return (long)(a->stamp - b->stamp) > 0;
 }
 
+/* In a scheduled run: free, or a wound to back off from. */
+struct ww_wait {
+	struct ww_mutex *lock;
+	struct ww_acquire_ctx *ctx;
+};
+
+static bool ww_ready(const void *arg)
+{
+	const struct ww_wait *w = arg;
+
+	if (w->ctx && !w->ctx->is_wait_die && READ_ONCE(w->ctx->wounded) && w->ctx->acquired)
+		return true;
+	return il_mutex_free(&w->lock->base.m);
+}
+
 static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 			   bool interruptible, bool slow, unsigned long ip)
 {
@@ -615,6 +754,8 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		struct ww_acquire_ctx *holder;
 		int ret;
 
+		if (il_on())
+			sw_il_point(SW_IL_LOCK, lock->base.dep_map.name, lock, ip);
 		if (pthread_mutex_trylock(&lock->base.m) == 0)
 			break;
 
@@ -640,6 +781,12 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 			return -EINTR;
 		}
 
+		if (il_on()) {
+			struct ww_wait w = { .lock = lock, .ctx = slow ? NULL : ctx };
+
+			sw_il_block(ww_ready, &w, false, lock->base.dep_map.name, ip);
+			continue;
+		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 1000000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -725,6 +872,7 @@ int ww_mutex_lock_slow_interruptible(struct ww_mutex *lock, struct ww_acquire_ct
 int ww_mutex_trylock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx)
 {
 	trylock_hook(&lock->base.dep_map);
+	il_point(SW_IL_TRYLOCK, &lock->base.dep_map, lock, _RET_IP_);
 	if (pthread_mutex_trylock(&lock->base.m))
 		return 0;
 	lock_acquire(&lock->base.dep_map, 0, 1, 0, 1, ctx ? &ctx->dep_map : NULL,

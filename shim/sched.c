@@ -14,7 +14,10 @@
 #include <linux/sched.h>
 #include <linux/capability.h>
 #include <linux/lockdep.h>
+#include <linux/instrumented.h>
 #include <shrinkwrap/introspect.h>
+
+#include "internal.h"
 
 static __thread struct task_struct *current_task;
 static pthread_key_t task_key;
@@ -108,6 +111,11 @@ long schedule_timeout(long timeout)
 	long ms;
 
 	might_sleep();
+	if (sw_il_current()) {
+		/* A scheduled run sleeps until nothing else can run. */
+		sw_il_block(NULL, NULL, true, "schedule_timeout", _RET_IP_);
+		return 0;
+	}
 	ms = timeout == MAX_SCHEDULE_TIMEOUT ? 1000 : jiffies_to_msecs(timeout);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
@@ -129,11 +137,27 @@ long schedule_timeout_uninterruptible(long timeout)
 /** schedule() - let another thread run. */
 void schedule(void)
 {
-	sched_yield();
+	if (sw_il_current())
+		sw_il_point(SW_IL_YIELD, NULL, NULL, _RET_IP_);
+	else
+		sched_yield();
 }
 
 /** yield() - let another thread run. */
 void yield(void)
 {
-	sched_yield();
+	schedule();
+}
+
+/**
+ * _cond_resched() - a point where a long-running kernel loop may be
+ * preempted; a switch point in a scheduled run.
+ *
+ * Return: 0 (the caller is never rescheduled otherwise).
+ */
+int _cond_resched(void)
+{
+	if (unlikely(__atomic_load_n(&__sw_interleaving, __ATOMIC_RELAXED)))
+		sw_il_point(SW_IL_SCHED, NULL, NULL, _RET_IP_);
+	return 0;
 }

@@ -10,6 +10,8 @@
 #define SHRINKWRAP_INTROSPECT_H
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -102,5 +104,68 @@ void sw_before_trylock(const struct lockdep_map *map, void (*fn)(void *arg), voi
  */
 void sw_no_block_begin(void);
 void sw_no_block_end(void);
+
+/*
+ * shim/interleave.c: the deterministic scheduler under harness/interleave.c
+ * (shrinkwrap/interleave.h is the API tests use).
+ */
+#define SW_IL_MAX_THREADS	4
+#define SW_IL_MAX_DEPTH		8
+
+/* The kinds of switch point. */
+enum sw_il_kind {
+	SW_IL_ATOMIC_READ,	/* an atomic_*()/refcount_*() read */
+	SW_IL_ATOMIC,		/* any other atomic_*()/refcount_*()/kref_*() op */
+	SW_IL_LOCK,		/* before a (blocking) lock attempt */
+	SW_IL_TRYLOCK,		/* before a trylock */
+	SW_IL_UNLOCK,		/* after a release */
+	SW_IL_WAIT,		/* cannot progress: blocked or sleeping */
+	SW_IL_SCHED,		/* cond_resched() */
+	SW_IL_YIELD,		/* schedule(), yield(): others go first */
+	SW_IL_POINT,		/* sw_interleave_point() in a test */
+	SW_IL_EXIT,		/* the thread function returned */
+};
+
+enum sw_il_mode {
+	SW_IL_PCT,		/* random priorities, @depth priority drops */
+	SW_IL_CHOICES,		/* forced choices, then the default */
+};
+
+struct sw_il_strategy {
+	enum sw_il_mode mode;
+	uint64_t seed;			/* PCT */
+	unsigned int depth;		/* PCT: priority-change points */
+	unsigned long steps;		/* PCT: they fall in [0, steps) */
+	const unsigned char *choices;	/* CHOICES: thread to run at each choice */
+	unsigned int nr_choices;
+};
+
+/*
+ * A choice point: more than one thread could run. @cur is the thread that
+ * was running and could go on (0xff if none: it blocked, yielded or ended);
+ * running another then is a preemption. @dflt is what the scheduler runs
+ * when nothing forces a choice.
+ */
+struct sw_il_choice {
+	unsigned char mask;
+	unsigned char cur;
+	unsigned char dflt;
+	unsigned char chosen;
+};
+
+struct sw_il_run {
+	unsigned long steps;		/* switch points passed */
+	bool deadlock;			/* no thread could run */
+	bool step_limit;		/* too many steps: preemption stopped */
+	bool diverged;			/* a forced choice was not possible */
+	uint64_t hash;			/* of the whole schedule */
+	unsigned int nr_choices;
+	const struct sw_il_choice *choices;
+};
+
+int sw_il_run(void (*const fn[])(void *arg), void *const arg[], unsigned int n,
+	      const struct sw_il_strategy *s, struct sw_il_run *out);
+void sw_il_point(enum sw_il_kind kind, const char *what, const void *obj, unsigned long ip);
+void sw_il_print_schedule(FILE *f);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/instrumented.h>
 
 #define ATOMIC_INIT(i)		{ (i) }
 #define ATOMIC64_INIT(i)	{ (i) }
@@ -20,31 +21,43 @@
  */
 #define __SW_ATOMIC_OPS(pfx, atype, itype)				\
 static inline itype pfx##_read(const atype *v)				\
-{ return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); }		\
+{ instrument_atomic_read(v, sizeof(*v));				\
+  return __atomic_load_n(&v->counter, __ATOMIC_RELAXED); }		\
 static inline itype pfx##_read_acquire(const atype *v)			\
-{ return __sw_load_acquire(&v->counter); }				\
+{ instrument_atomic_read(v, sizeof(*v));				\
+  return __sw_load_acquire(&v->counter); }				\
 static inline void pfx##_set(atype *v, itype i)				\
-{ __sw_store_n(&v->counter, i, __ATOMIC_RELAXED); }			\
+{ instrument_atomic_write(v, sizeof(*v));				\
+  __sw_store_n(&v->counter, i, __ATOMIC_RELAXED); }			\
 static inline void pfx##_set_release(atype *v, itype i)			\
-{ __sw_store_release(&v->counter, i); }					\
+{ instrument_atomic_write(v, sizeof(*v));				\
+  __sw_store_release(&v->counter, i); }					\
 static inline void pfx##_add(itype i, atype *v)				\
-{ __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED); }		\
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED); }		\
 static inline void pfx##_sub(itype i, atype *v)				\
-{ __atomic_fetch_sub(&v->counter, i, __ATOMIC_RELAXED); }		\
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  __atomic_fetch_sub(&v->counter, i, __ATOMIC_RELAXED); }		\
 static inline void pfx##_inc(atype *v) { pfx##_add(1, v); }		\
 static inline void pfx##_dec(atype *v) { pfx##_sub(1, v); }		\
 static inline itype pfx##_add_return(itype i, atype *v)			\
-{ return __sw_full_op(&v->counter, __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_full_op(&v->counter, __atomic_add_fetch(&v->counter, i, __ATOMIC_SEQ_CST)); } \
 static inline itype pfx##_sub_return(itype i, atype *v)			\
-{ return __sw_full_op(&v->counter, __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_full_op(&v->counter, __atomic_sub_fetch(&v->counter, i, __ATOMIC_SEQ_CST)); } \
 static inline itype pfx##_fetch_add(itype i, atype *v)			\
-{ return __sw_full_op(&v->counter, __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_full_op(&v->counter, __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST)); } \
 static inline itype pfx##_fetch_sub(itype i, atype *v)			\
-{ return __sw_full_op(&v->counter, __atomic_fetch_sub(&v->counter, i, __ATOMIC_SEQ_CST)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_full_op(&v->counter, __atomic_fetch_sub(&v->counter, i, __ATOMIC_SEQ_CST)); } \
 static inline itype pfx##_fetch_add_relaxed(itype i, atype *v)		\
-{ return __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED); }	\
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED); }	\
 static inline itype pfx##_fetch_sub_release(itype i, atype *v)		\
-{ return __sw_release_op(&v->counter, __atomic_fetch_sub(&v->counter, i, __ATOMIC_RELEASE)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_release_op(&v->counter, __atomic_fetch_sub(&v->counter, i, __ATOMIC_RELEASE)); } \
 static inline itype pfx##_inc_return(atype *v) { return pfx##_add_return(1, v); } \
 static inline itype pfx##_dec_return(atype *v) { return pfx##_sub_return(1, v); } \
 static inline bool pfx##_dec_and_test(atype *v)				\
@@ -54,9 +67,11 @@ static inline bool pfx##_inc_and_test(atype *v)				\
 static inline bool pfx##_sub_and_test(itype i, atype *v)		\
 { return pfx##_sub_return(i, v) == 0; }					\
 static inline itype pfx##_xchg(atype *v, itype n)			\
-{ return __sw_full_op(&v->counter, __atomic_exchange_n(&v->counter, n, __ATOMIC_SEQ_CST)); } \
+{ instrument_atomic_read_write(v, sizeof(*v));			\
+  return __sw_full_op(&v->counter, __atomic_exchange_n(&v->counter, n, __ATOMIC_SEQ_CST)); } \
 static inline bool pfx##_try_cmpxchg(atype *v, itype *o, itype n)	\
 {									\
+	instrument_atomic_read_write(v, sizeof(*v));			\
 	bool ok = __sw_release_op(&v->counter,				\
 		__atomic_compare_exchange_n(&v->counter, o, n, false,	\
 					    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED)); \
@@ -72,11 +87,13 @@ static inline itype pfx##_cmpxchg(atype *v, itype o, itype n)		\
 }									\
 static inline bool pfx##_try_cmpxchg_relaxed(atype *v, itype *o, itype n) \
 {									\
+	instrument_atomic_read_write(v, sizeof(*v));			\
 	return __atomic_compare_exchange_n(&v->counter, o, n, false,	\
 					   __ATOMIC_RELAXED, __ATOMIC_RELAXED); \
 }									\
 static inline bool pfx##_try_cmpxchg_acquire(atype *v, itype *o, itype n) \
 {									\
+	instrument_atomic_read_write(v, sizeof(*v));			\
 	bool ok = __atomic_compare_exchange_n(&v->counter, o, n, false, \
 					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED); \
 									\
@@ -86,6 +103,7 @@ static inline bool pfx##_try_cmpxchg_acquire(atype *v, itype *o, itype n) \
 }									\
 static inline bool pfx##_try_cmpxchg_release(atype *v, itype *o, itype n) \
 {									\
+	instrument_atomic_read_write(v, sizeof(*v));			\
 	return __sw_release_op(&v->counter,				\
 		__atomic_compare_exchange_n(&v->counter, o, n, false,	\
 					    __ATOMIC_RELEASE, __ATOMIC_RELAXED)); \

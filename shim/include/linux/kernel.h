@@ -21,7 +21,8 @@
 void __might_sleep(const char *file, int line);
 #define might_sleep() __might_sleep(__FILE__, __LINE__)
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
-#define cond_resched() ({ 0; })
+int _cond_resched(void);
+#define cond_resched() _cond_resched()
 
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
 

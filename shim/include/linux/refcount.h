@@ -85,8 +85,11 @@ static inline void refcount_inc(refcount_t *r)
 
 static inline __must_check bool refcount_sub_and_test(int i, refcount_t *r)
 {
+	int old;
+
+	instrument_atomic_read_write(&r->refs, sizeof(r->refs));
 	/* shim: one acq_rel RMW, not release + acquire fence: TSan ignores fences. */
-	int old = __sw_release_op(&r->refs.counter,
+	old = __sw_release_op(&r->refs.counter,
 				  __atomic_fetch_sub(&r->refs.counter, i, __ATOMIC_ACQ_REL));
 
 	if (old > 0 && old == i) {
