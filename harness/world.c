@@ -33,6 +33,11 @@
 #include "world_priv.h"
 
 static struct sw_world *the_world;
+
+/* The platform driver the world's device is bound to: its sysfs directory. */
+static struct device_driver panthor_driver = {
+	.name = "panthor",
+};
 static void (*harness_fail_fn)(const char *msg);
 
 /**
@@ -135,6 +140,7 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	INIT_LIST_HEAD(&w->vms);
 	w->next_tgid = 100;
 	w->dev.init_name = "sw-panthor";
+	w->dev.driver = &panthor_driver;
 
 	w->ptdev = kzalloc(sizeof(*w->ptdev), GFP_KERNEL);
 	if (!w->ptdev)

@@ -57,4 +57,14 @@ bool sw_il_current(void);
 bool sw_il_block(bool (*ready)(const void *arg), const void *arg, bool timed,
 		 const char *what, unsigned long ip);
 
+/* kernfs.c: the sysfs and debugfs files, for the FUSE server and the back doors. */
+struct kernfs_file_shim;
+int kernfs_getattr_shim(const char *path, umode_t *mode, bool *dir, size_t *size);
+int kernfs_readdir_shim(const char *path, void (*fill)(void *ctx, const char *name, bool dir),
+			void *ctx);
+int kernfs_open_shim(const char *path, bool read, bool write, struct kernfs_file_shim **out);
+ssize_t kernfs_read_shim(struct kernfs_file_shim *of, char *buf, size_t len, loff_t off);
+ssize_t kernfs_write_shim(struct kernfs_file_shim *of, const char *buf, size_t len, loff_t off);
+void kernfs_release_shim(struct kernfs_file_shim *of);
+
 #endif

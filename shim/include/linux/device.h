@@ -8,12 +8,16 @@
 #include <linux/list.h>
 #include <linux/sysfs.h>
 
+struct device_driver {
+	const char		*name;
+};
+
 struct device {
 	const char		*init_name;
+	/* shim: set by whoever binds the device; names its sysfs directory. */
+	struct device_driver	*driver;
 	void			*driver_data;
 	struct device		*parent;
-	/* shim: sysfs attributes registered on this device. */
-	const struct attribute_group **shim_groups;
 };
 
 static inline void *dev_get_drvdata(const struct device *dev)
