@@ -46,6 +46,27 @@ struct sw_proc *sw_proc_create(struct sw_world *w, const char *comm, unsigned lo
 }
 
 /**
+ * sw_proc_create_tgid() - a process standing for a real one: its TGID is
+ * @tgid, so what a real process writes to the FUSE-served sysfs files
+ * about itself (or about @tgid) reaches this process's DRM files.
+ * @w: the world.
+ * @comm: command name.
+ * @caps: capability mask for the harness's own calls as this process.
+ * @tgid: the real TGID, e.g. the pid of a child of the test.
+ *
+ * Return: the process, or NULL (the test is failed) on error.
+ */
+struct sw_proc *sw_proc_create_tgid(struct sw_world *w, const char *comm,
+				    unsigned long long caps, pid_t tgid)
+{
+	struct sw_proc *p = sw_proc_create(w, comm, caps);
+
+	if (p)
+		p->tgid = tgid;
+	return p;
+}
+
+/**
  * sw_proc_tgid() - a process's TGID.
  * @p: the process.
  *

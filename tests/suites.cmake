@@ -20,3 +20,7 @@ sw_suite(fault_sweep LABELS lib review)
 sw_suite(sysfs LABELS lib threads)
 sw_suite(blocking LABELS lib review threads)
 sw_suite(races LABELS lib review)
+# FUSE: real mounts served by libfuse worker threads that the kernel, not
+# the process, synchronises; helgrind can't see that ordering, so the suite is
+# not labelled threads (memcheck still runs it). Skips itself without /dev/fuse.
+sw_suite(fuse LABELS shim lib)

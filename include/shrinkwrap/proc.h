@@ -24,6 +24,9 @@ struct sw_file;
  */
 struct sw_proc *sw_proc_create(struct sw_world *w, const char *comm,
 			       unsigned long long caps);
+/** sw_proc_create_tgid() - the same, standing for the real process @tgid. */
+struct sw_proc *sw_proc_create_tgid(struct sw_world *w, const char *comm,
+				    unsigned long long caps, pid_t tgid);
 pid_t sw_proc_tgid(struct sw_proc *p);
 /** sw_proc_enter() - the calling thread now acts as a thread of @p. */
 void sw_proc_enter(struct sw_proc *p);
