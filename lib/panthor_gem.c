@@ -303,7 +303,8 @@ void panthor_gem_update_reclaim_state_locked(struct panthor_gem_object *bo,
 	}
 	mutex_unlock(&ptdev->reclaim.lock);
 
-	bo->reclaim_state = new;
+	/* Read locklessly by the debugfs gems file. */
+	WRITE_ONCE(bo->reclaim_state, new);
 }
 
 /**
@@ -328,7 +329,8 @@ static void panthor_gem_backing_cleanup_locked(struct panthor_gem_object *bo)
 		return;
 
 	drm_gem_put_pages(&bo->base, bo->backing.pages, true, false);
-	bo->backing.pages = NULL;
+	/* Marked: the debugfs gems file reads it without the resv. */
+	WRITE_ONCE(bo->backing.pages, NULL);
 }
 
 static int panthor_gem_backing_get_pages_locked(struct panthor_gem_object *bo)
@@ -347,7 +349,7 @@ static int panthor_gem_backing_get_pages_locked(struct panthor_gem_object *bo)
 		return PTR_ERR(pages);
 	}
 
-	bo->backing.pages = pages;
+	WRITE_ONCE(bo->backing.pages, pages);
 	return 0;
 }
 
