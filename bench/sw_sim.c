@@ -14,11 +14,18 @@
  * and prints what was allocated, reclaimed per LRU, swapped back in, and
  * how many scans ran.
  *
- * Usage: sw_sim [--procs N] [--bos N] [--rounds N] [--mem-mib N]
- *               [--swap-mib N] [--gpu-percent N] [--seed N] [--quiet]
+ * With --mount DIR the driver's sysfs and debugfs files are served over
+ * FUSE at DIR (DIR/sys/bus/platform/drivers/panthor/sw-panthor/mem_reclaim,
+ * DIR/sys/kernel/debug/dri/0/gems, ...) while the workload runs, and after
+ * it until SIGINT or SIGTERM, so a person can cat gems and echo a process's
+ * TGID (printed at start) into mem_reclaim or mem_claim.
+ *
+ * Usage: see usage() or --help.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +34,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 
+#include <shrinkwrap/fuse.h>
 #include <shrinkwrap/world.h>
 #include <shrinkwrap/proc.h>
 #include <shrinkwrap/bo.h>
@@ -58,7 +66,17 @@ struct opts {
 	int procs, bos, rounds, gpu_percent;
 	unsigned long mem_mib, swap_mib, seed;
 	bool quiet;
+	const char *mount_dir;
+	bool grant_sys_resource;
 };
+
+/* Set by SIGINT/SIGTERM: stop the workload, or stop serving the mount. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
 
 static unsigned long long rng;
 
@@ -75,6 +93,14 @@ static const char *const state_name[] = {
 static unsigned long evicted_from[PANTHOR_GEM_UNRECLAIMABLE + 1];
 static unsigned long evicted_pages_from[PANTHOR_GEM_UNRECLAIMABLE + 1];
 
+/* Per process: BOs, and how often its BOs were evicted and came back. */
+struct sim_proc_stats {
+	unsigned long bos, bytes, evictions, evicted_pages, swapins;
+};
+
+static struct sim_proc_stats *proc_stats;
+static int bos_per_proc;
+
 /* Attribute evictions to the LRU each BO was on before the last operation. */
 static void account(struct sim_bo *b, int n)
 {
@@ -82,11 +108,16 @@ static void account(struct sim_bo *b, int n)
 
 	for (i = 0; i < n; i++) {
 		struct panthor_gem_object *obj = sw_bo_obj(b[i].bo);
-		bool resident = obj->backing.pages != NULL;
+		bool resident = READ_ONCE(obj->backing.pages) != NULL;
+		struct sim_proc_stats *ps = &proc_stats[i / bos_per_proc];
 
 		if (b[i].resident && !resident) {
 			evicted_from[b[i].last_state]++;
 			evicted_pages_from[b[i].last_state] += obj->base.size >> PAGE_SHIFT;
+			ps->evictions++;
+			ps->evicted_pages += obj->base.size >> PAGE_SHIFT;
+		} else if (!b[i].resident && resident && b[i].gen) {
+			ps->swapins++;
 		}
 		b[i].resident = resident;
 		b[i].last_state = obj->reclaim_state;
@@ -144,10 +175,31 @@ static int touch(struct sim_bo *b, char *buf, bool write)
 	return 0;
 }
 
-static void usage(const char *argv0)
+static void usage(FILE *out, const char *argv0)
 {
-	fprintf(stderr, "usage: %s [--procs N] [--bos N] [--rounds N] [--mem-mib N]\n"
-			"          [--swap-mib N] [--gpu-percent N] [--seed N] [--quiet]\n", argv0);
+	fprintf(out,
+		"usage: %s [options]\n"
+		"Simulates processes whose GPU buffers don't fit in memory: the panthor\n"
+		"shrinker evicts them to swap, CPU faults and GPU submits bring them back,\n"
+		"and every byte is checked. Prints a report per LRU and per process.\n"
+		"\n"
+		"  --procs N             processes, each with a DRM file and a GPU VM (4)\n"
+		"  --bos N               BOs per process (24)\n"
+		"  --rounds N            rounds of random CPU and GPU touches (40)\n"
+		"  --mem-mib N           memory budget in MiB (24)\n"
+		"  --swap-mib N          swap in MiB (256)\n"
+		"  --gpu-percent N       share of BOs bound in a GPU VM (75)\n"
+		"  --seed N              random seed (1)\n"
+		"  --mount DIR           serve sysfs and debugfs over FUSE at DIR, during the\n"
+		"                        run and after it until SIGINT or SIGTERM\n"
+		"  --grant-sys-resource  with --mount: writers get CAP_SYS_RESOURCE (needed by\n"
+		"                        mem_claim, and by mem_reclaim of another process)\n"
+		"                        even where the machine withholds it\n"
+		"  --quiet               no progress line\n"
+		"  --help                this text\n"
+		"\n"
+		"Exit status: 0 when every byte was read back and nothing leaked, 1 on a\n"
+		"failure, 2 on a bad option.\n", argv0);
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -161,6 +213,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "gpu-percent", required_argument, NULL, 'g' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "mount", required_argument, NULL, 'M' },
+		{ "grant-sys-resource", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -170,7 +224,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		char *end;
 		unsigned long v = 0;
 
-		if (c != 'q' && c != 'h') {
+		if (c != 'q' && c != 'h' && c != 'M' && c != 'G' && c != '?') {
 			errno = 0;
 			v = strtoul(optarg, &end, 0);
 			if (errno || *end || !*optarg) {
@@ -190,9 +244,22 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'S': o->seed = v; break;
 		case 'g': o->gpu_percent = v; break;
 		case 'q': o->quiet = true; break;
-		case 'h': usage(argv[0]); exit(0);
-		default: usage(argv[0]); return -EINVAL;
+		case 'M': o->mount_dir = optarg; break;
+		case 'G': o->grant_sys_resource = true; break;
+		case 'h': usage(stdout, argv[0]); exit(0);
+		default:
+			/* getopt_long() named the option already. */
+			fprintf(stderr, "Try '%s --help'.\n", argv[0]);
+			return -EINVAL;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", argv[0], argv[optind]);
+		return -EINVAL;
+	}
+	if (o->grant_sys_resource && !o->mount_dir) {
+		fprintf(stderr, "%s: --grant-sys-resource needs --mount\n", argv[0]);
+		return -EINVAL;
 	}
 	if (o->procs < 1 || o->procs > 64 || o->bos < 1 || o->bos > 4096 || o->rounds < 0 ||
 	    !o->mem_mib || o->gpu_percent > 100) {
@@ -219,13 +286,25 @@ int main(int argc, char **argv)
 	struct sw_vm **vms;
 	struct sim_bo *b;
 	struct sw_world *w;
-	struct timespec t0, t1;
+	struct timespec t0, t1, last_progress;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sw_fuse *fs = NULL;
+	bool progress_shown = false;
+	sigset_t stop_signals;
 	char *buf;
 	int i, r, n, problems, st;
 
 	if (parse(argc, argv, &o))
 		return 2;
 	rng = o.seed;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Only this thread takes them: the world's and the server's threads are born blocked. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
 	cfg.mem_pages = (o.mem_mib << 20) >> PAGE_SHIFT;
 	cfg.swap_pages = (o.swap_mib << 20) >> PAGE_SHIFT;
@@ -241,7 +320,9 @@ int main(int argc, char **argv)
 	vms = calloc(o.procs, sizeof(*vms));
 	b = calloc(n, sizeof(*b));
 	buf = malloc(1 << 20);
-	if (!procs || !files || !vms || !b || !buf)
+	proc_stats = calloc(o.procs, sizeof(*proc_stats));
+	bos_per_proc = o.bos;
+	if (!procs || !files || !vms || !b || !buf || !proc_stats)
 		return 1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -253,6 +334,25 @@ int main(int argc, char **argv)
 		files[i] = sw_file_open(procs[i]);
 		vms[i] = sw_vm_create(files[i]);
 	}
+	if (o.mount_dir) {
+		struct sw_fuse_opts fo = { .grant_sys_resource = o.grant_sys_resource };
+		char why[256] = "";
+		int ret = sw_fuse_mount(o.mount_dir, &fo, &fs, why, sizeof(why));
+
+		if (ret) {
+			fprintf(stderr, "sw_sim: --mount %s: %s\n", o.mount_dir, why);
+			return 1;
+		}
+		printf("sysfs and debugfs served at %s (until SIGINT or SIGTERM)%s\n",
+		       o.mount_dir, o.grant_sys_resource ?
+		       ", writers granted CAP_SYS_RESOURCE" : "");
+		printf("  %s/sys/bus/platform/drivers/panthor/sw-panthor/{mem_reclaim,mem_claim}\n"
+		       "  %s/sys/kernel/debug/dri/0/{gems,shrink}\n", o.mount_dir, o.mount_dir);
+		for (i = 0; i < o.procs; i++)
+			printf("  process app%d: TGID %d\n", i, sw_proc_tgid(procs[i]));
+		fflush(stdout);
+	}
+	pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
 	for (i = 0; i < n; i++) {
 		int p = i / o.bos;
 		size_t size = sizes[next_rand() % ARRAY_SIZE(sizes)];
@@ -297,8 +397,25 @@ int main(int argc, char **argv)
 		touches++;
 		account(b, n);
 	}
-	for (r = 0; r < o.rounds; r++) {
-		for (i = 0; i < n / 2; i++) {
+	last_progress = t0;
+	for (r = 0; r < o.rounds && !interrupted; r++) {
+		struct timespec now;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* A progress line, once a second, for runs that last longer. */
+		if (!o.quiet && now.tv_sec - last_progress.tv_sec >= 1 &&
+		    (now.tv_sec - last_progress.tv_sec) * 1000000000L +
+		    (now.tv_nsec - last_progress.tv_nsec) >= 1000000000L) {
+			struct sw_mm_stats pm;
+
+			sw_mm_stats(&pm);
+			fprintf(stderr, "\rround %d/%d: %lu CPU touches, %lu GPU jobs, "
+				"%lu pages swapped out, %lu in   ", r, o.rounds, touches,
+				gpu_touches, pm.swap_outs, pm.swap_ins);
+			progress_shown = true;
+			last_progress = now;
+		}
+		for (i = 0; i < n / 2 && !interrupted; i++) {
 			struct sim_bo *x = &b[next_rand() % n];
 			bool write = next_rand() % 3 == 0;
 			int ret;
@@ -329,6 +446,22 @@ int main(int argc, char **argv)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (progress_shown)
+		fprintf(stderr, "\n");
+	if (interrupted)
+		printf("interrupted after %d of %d rounds\n", r, o.rounds);
+
+	if (fs) {
+		if (!interrupted) {
+			printf("workload done; still serving %s: press Ctrl-C to stop\n",
+			       o.mount_dir);
+			fflush(stdout);
+		}
+		while (!interrupted)
+			pause();
+		sw_fuse_unmount(fs);
+		account(b, n);
+	}
 
 	sw_mm_stats(&ms);
 	sw_reclaim_stats(&rs);
@@ -354,6 +487,23 @@ int main(int argc, char **argv)
 		if (evicted_from[st] || st <= PANTHOR_GEM_MMAPPED)
 			printf("    %-16s %6lu BOs %8lu pages\n", state_name[st],
 			       evicted_from[st], evicted_pages_from[st]);
+	printf("  per process:       %8s %10s %10s %10s %10s\n", "BOs", "KiB",
+	       "resident", "evictions", "swap-ins");
+	for (i = 0; i < o.procs; i++) {
+		unsigned long res = 0;
+		int k;
+
+		for (k = i * o.bos; k < (i + 1) * o.bos; k++)
+			if (READ_ONCE(sw_bo_obj(b[k].bo)->backing.pages))
+				res += sw_bo_size(b[k].bo);
+		for (k = i * o.bos; k < (i + 1) * o.bos; k++) {
+			proc_stats[i].bos++;
+			proc_stats[i].bytes += sw_bo_size(b[k].bo);
+		}
+		printf("    app%-2d tgid %-6d %6lu %10lu %10lu %10lu %10lu\n", i,
+		       sw_proc_tgid(procs[i]), proc_stats[i].bos, proc_stats[i].bytes >> 10,
+		       res >> 10, proc_stats[i].evictions, proc_stats[i].swapins);
+	}
 	printf("  swapped out        %8lu pages\n", ms.swap_outs);
 	printf("  swapped back in    %8lu pages\n", ms.swap_ins);
 	printf("  allocation failures %7lu\n", ms.alloc_failures);
@@ -370,6 +520,7 @@ int main(int argc, char **argv)
 	free(files);
 	free(b);
 	free(procs);
+	free(proc_stats);
 	problems = sw_world_destroy(w);
 	if (problems || errors) {
 		printf("FAILED: %lu content error(s), %d teardown problem(s)\n", errors, problems);
