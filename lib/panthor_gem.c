@@ -24,6 +24,7 @@
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 
+#include <drm/drm_debugfs.h>
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -1329,14 +1330,15 @@ static const char *const reclaim_state_name[] = {
  * offset, reclaim state, flags: 0x1 imported, 0x2 exported, 0x4 pinned,
  * 0x8 mmapped, 0x10 vmapped), then totals (size, resident, reclaimable =
  * resident bytes of BOs whose state is not UNRECLAIMABLE).
- * @m: the seq_file.
+ * @m: the seq_file; m->private is the drm_info_node of the file.
  * @data: unused.
  *
  * Return: 0.
  */
 static int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data)
 {
-	struct panthor_device *ptdev = m->private;
+	struct drm_info_node *node = m->private;
+	struct panthor_device *ptdev = to_panthor_device(node->minor->dev);
 	struct panthor_gem_object *bo;
 	size_t total = 0, resident = 0, reclaimable = 0;
 
@@ -1384,16 +1386,8 @@ static int panthor_gem_debugfs_gems_show(struct seq_file *m, void *data)
 	return 0;
 }
 
-static int gems_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, panthor_gem_debugfs_gems_show, inode->i_private);
-}
-
-static const struct file_operations panthor_gem_debugfs_gems_fops = {
-	.open = gems_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
+static const struct drm_info_list panthor_gem_debugfs_list[] = {
+	{ "gems", panthor_gem_debugfs_gems_show, 0, NULL },
 };
 
 /**
@@ -1447,10 +1441,9 @@ DEFINE_DEBUGFS_ATTRIBUTE(panthor_gem_debugfs_shrink_fops,
  */
 void panthor_gem_debugfs_init(struct drm_minor *minor)
 {
-	struct panthor_device *ptdev = to_panthor_device(minor->dev);
-
-	debugfs_create_file("gems", 0400, minor->debugfs_root, ptdev,
-			    &panthor_gem_debugfs_gems_fops);
+	drm_debugfs_create_files(panthor_gem_debugfs_list,
+				 ARRAY_SIZE(panthor_gem_debugfs_list),
+				 minor->debugfs_root, minor);
 	debugfs_create_file("shrink", 0600, minor->debugfs_root, minor->dev,
 			    &panthor_gem_debugfs_shrink_fops);
 }
