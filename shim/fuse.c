@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fuse.h>
+#include <fuse_lowlevel.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -455,7 +457,17 @@ void sw_fuse_unmount(struct sw_fuse *fs)
 		until.tv_sec += 5;
 		joined = !pthread_timedjoin_np(fs->thread, NULL, &until);
 	}
-	/* With the connection gone already, this only frees the session's copy of the path. */
+	/*
+	 * The loop may have seen fuse_exit() before the kernel let go of the
+	 * connection: give it a moment, so that fuse_unmount() finds it gone
+	 * and only closes the descriptor and frees the session's copy of the
+	 * path instead of unmounting again.
+	 */
+	if (joined) {
+		struct pollfd pfd = { .fd = fuse_session_fd(fuse_get_session(fs->fuse)) };
+
+		poll(&pfd, 1, 1000);
+	}
 	fuse_unmount(fs->fuse);
 	if (!joined)
 		pthread_join(fs->thread, NULL);
