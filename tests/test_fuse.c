@@ -698,6 +698,11 @@ static void *shrinker_loop_fn(void *arg)
 	while (!__atomic_load_n(&sl->stop, __ATOMIC_ACQUIRE)) {
 		sw_shrinker_scan(sl->w, 8, GFP_KERNEL);
 		sl->scans++;
+		/*
+		 * A breath between scans: valgrind runs one thread at a time,
+		 * and a thread that never blocks starves the FUSE workers.
+		 */
+		usleep(200);
 	}
 	return NULL;
 }
