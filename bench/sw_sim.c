@@ -120,7 +120,8 @@ static void account(struct sim_bo *b, int n)
 			ps->swapins++;
 		}
 		b[i].resident = resident;
-		b[i].last_state = obj->reclaim_state;
+		/* kswapd may be evicting it right now. */
+		b[i].last_state = READ_ONCE(obj->reclaim_state);
 	}
 }
 
@@ -275,7 +276,7 @@ int main(int argc, char **argv)
 	struct opts o = { .procs = 4, .bos = 24, .rounds = 40, .mem_mib = 24,
 			  .swap_mib = 256, .gpu_percent = 75, .seed = 1 };
 	static const size_t sizes[] = { 16 << 10, 64 << 10, 256 << 10, 1 << 20 };
-	struct sw_world_config cfg;
+	struct sw_world_config cfg = { 0 };
 	struct sw_reclaim_stats rs;
 	struct sw_mm_stats ms;
 	unsigned long working_set = 0, touches = 0, errors = 0;

@@ -129,6 +129,12 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 		free(w);
 		return NULL;
 	}
+	if ((w->cfg.wmark_min || w->cfg.wmark_low || w->cfg.wmark_high) &&
+	    sw_mm_set_watermarks(w->cfg.wmark_min, w->cfg.wmark_low, w->cfg.wmark_high)) {
+		sw_mm_fini();
+		free(w);
+		return NULL;
+	}
 	sw_slab_mark_world();
 	sw_dma_resv_lockdep_prime();
 
@@ -165,6 +171,16 @@ struct sw_world *sw_world_create(const struct sw_world_config *cfg)
 	panthor_gem_debugfs_init(&w->minor);
 	/* What the driver core does when the device binds to the driver. */
 	device_add_groups(&w->dev, panthor_groups);
+
+	if (!w->cfg.no_kswapd) {
+		ret = sw_kswapd_start();
+		if (ret) {
+			fprintf(stderr, "sw_world_create: kswapd: %d\n", ret);
+			debugfs_remove(w->dri_dir);
+			sw_world_gpu_fini(w);
+			goto err_unplug;
+		}
+	}
 
 	the_world = w;
 	return w;
@@ -204,6 +220,7 @@ int sw_world_destroy(struct sw_world *w)
 	sw_task_set(1, "sw-main", 0);
 	problems += check(lockdep_depth_current() == 0, "locks still held by the test");
 
+	sw_kswapd_stop();
 	sw_world_gpu_fini(w);
 	while (!list_empty(&w->maps))
 		sw_munmap(list_first_entry(&w->maps, struct sw_map, node));

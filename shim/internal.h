@@ -8,9 +8,15 @@
 #include <linux/mm_types.h>
 #include <shrinkwrap/fault.h>
 #include <shrinkwrap/introspect.h>
+#include <linux/mmzone.h>
 
 /* vmscan.c: direct reclaim for an allocation that found no free page. */
 unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages);
+/* vmscan.c: wake kswapd for an allocation that went below the low watermark. */
+void wakeup_kswapd_shim(gfp_t gfp_mask);
+
+/* page_alloc.c: are more than the pages of watermark @mark free? */
+bool sw_mm_watermark_ok(enum zone_watermarks mark);
 
 /* page_alloc.c: swap store. */
 long swap_alloc_slot_shim(void);

@@ -1687,6 +1687,24 @@ static bool fs_reclaim_applies(gfp_t gfp)
 }
 
 /**
+ * __fs_reclaim_acquire() - enter reclaim whatever current's flags (kswapd).
+ * @ip: the caller's address.
+ */
+void __fs_reclaim_acquire(unsigned long ip)
+{
+	lock_acquire(&fs_reclaim_map, 0, 0, 0, 1, NULL, ip);
+}
+
+/**
+ * __fs_reclaim_release() - leave the context __fs_reclaim_acquire() entered.
+ * @ip: the caller's address.
+ */
+void __fs_reclaim_release(unsigned long ip)
+{
+	lock_release(&fs_reclaim_map, ip);
+}
+
+/**
  * fs_reclaim_acquire() - enter a context that may recurse into reclaim.
  * @gfp_mask: allocation flags; nothing happens unless they allow direct
  *            reclaim and filesystem recursion for current.

@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/swap.h>
+#include <linux/mmzone.h>
 #include <linux/vmalloc.h>
 #include <linux/sched/mm.h>
 #include <shrinkwrap/fault.h>
@@ -47,6 +48,20 @@ static unsigned long swap_free_top;
 static long nr_swap_free;
 
 static struct sw_mm_stats mm_stats;
+
+/* WMARK_MIN, WMARK_LOW, WMARK_HIGH in pages; read without pool_lock. */
+static unsigned long wmark[NR_WMARK];
+
+/* alloc_flags of get_page_from_freelist() that the shim honours. */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_MASK	0x03
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH: half the min reserve */
+#define ALLOC_NON_BLOCK		0x10	/* cannot reclaim: a further quarter */
+#define ALLOC_KSWAPD		0x20	/* __GFP_KSWAPD_RECLAIM */
+
+#define MAX_RECLAIM_RETRIES	16
 
 #define PAGE_FLAG_ALLOCATED	0x1UL
 
@@ -95,7 +110,71 @@ int sw_mm_init(unsigned long nr_pages, unsigned long nr_swap_pages)
 	swap_free_top = nr_swap_pages;
 	nr_swap_free = nr_swap_pages;
 	memset(&mm_stats, 0, sizeof(mm_stats));
+	sw_mm_set_watermarks(0, 0, 0);
 	return 0;
+}
+
+/**
+ * sw_mm_set_watermarks() - set the pool's min, low and high watermarks.
+ * @min: pages kept free for PF_MEMALLOC and atomic allocations; 0 with
+ *       @low and @high 0 for the kernel's defaults for this pool size.
+ * @low: below it, allocations wake kswapd.
+ * @high: kswapd reclaims until this many pages are free.
+ *
+ * The defaults are init_per_zone_wmark_min() and __setup_per_zone_wmarks()
+ * on one zone: min_free_kbytes = sqrt(16 * KiB) within [128, 262144], and
+ * low and high each a further max(min / 4, 0.1% of the pool) above it.
+ *
+ * Return: 0, or -EINVAL unless min <= low <= high < the pool size.
+ */
+int sw_mm_set_watermarks(unsigned long min, unsigned long low, unsigned long high)
+{
+	if (!min && !low && !high) {
+		unsigned long kib = pool_nr * (PAGE_SIZE / 1024), min_kib, step;
+
+		for (min_kib = 1; (min_kib + 1) * (min_kib + 1) <= kib * 16; min_kib++)
+			;
+		min_kib = clamp(min_kib, 128UL, 262144UL);
+		min = min_kib / (PAGE_SIZE / 1024);
+		step = max(min / 4, pool_nr * 10 / 10000);
+		/* shim: a pool too small for the kernel's floor keeps 1/16 of itself. */
+		if (min + 2 * step >= pool_nr / 2) {
+			min = pool_nr / 16;
+			step = min / 4;
+		}
+		low = min + step;
+		high = low + step;
+	}
+	if (min > low || low > high || high >= pool_nr) {
+		pr_err("sw_mm_set_watermarks: need min %lu <= low %lu <= high %lu < %lu pages\n",
+		       min, low, high, pool_nr);
+		return -EINVAL;
+	}
+	WRITE_ONCE(wmark[WMARK_MIN], min);
+	WRITE_ONCE(wmark[WMARK_LOW], low);
+	WRITE_ONCE(wmark[WMARK_HIGH], high);
+	return 0;
+}
+
+/**
+ * nr_free_pages() - free pages in the pool, read without its lock.
+ *
+ * Return: the count.
+ */
+unsigned long nr_free_pages(void)
+{
+	return READ_ONCE(nr_free);
+}
+
+/**
+ * sw_mm_watermark_ok() - would @mark leave more than its pages free?
+ * @mark: WMARK_MIN, WMARK_LOW or WMARK_HIGH.
+ *
+ * Return: true if more than that watermark's pages are free.
+ */
+bool sw_mm_watermark_ok(enum zone_watermarks mark)
+{
+	return nr_free_pages() > READ_ONCE(wmark[mark]);
 }
 
 /**
@@ -144,10 +223,14 @@ void sw_mm_stats(struct sw_mm_stats *stats)
 		.free_pages = nr_free,
 		.allocs = mm_stats.allocs,
 		.frees = mm_stats.frees,
+		.wmark_min = wmark[WMARK_MIN],
+		.wmark_low = wmark[WMARK_LOW],
+		.wmark_high = wmark[WMARK_HIGH],
 	};
 	pthread_mutex_unlock(&pool_lock);
 	/* Counted without the locks. */
 	stats->alloc_failures = __atomic_load_n(&mm_stats.alloc_failures, __ATOMIC_RELAXED);
+	stats->alloc_warnings = __atomic_load_n(&mm_stats.alloc_warnings, __ATOMIC_RELAXED);
 	stats->swap_outs = __atomic_load_n(&mm_stats.swap_outs, __ATOMIC_RELAXED);
 	stats->swap_ins = __atomic_load_n(&mm_stats.swap_ins, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&swap_lock);
@@ -156,15 +239,29 @@ void sw_mm_stats(struct sw_mm_stats *stats)
 	pthread_mutex_unlock(&swap_lock);
 }
 
-static struct page *take_free_page(void)
+/*
+ * get_page_from_freelist() of one zone: take a page if more than the
+ * watermark that @alloc_flags select would stay free (__zone_watermark_ok()).
+ */
+static struct page *take_free_page(unsigned int alloc_flags)
 {
+	unsigned long min = READ_ONCE(wmark[alloc_flags & ALLOC_WMARK_MASK]);
 	struct page *page = NULL;
 
+	if (alloc_flags & ALLOC_NO_WATERMARKS) {
+		min = 0;
+	} else if (alloc_flags & ALLOC_MIN_RESERVE) {
+		min -= min / 2;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
+
 	pthread_mutex_lock(&pool_lock);
-	if (!list_empty(&free_list)) {
+	/* The kernel's test is free <= min fails; with no watermark, free > 0. */
+	if (nr_free > min && !list_empty(&free_list)) {
 		page = list_first_entry(&free_list, struct page, lru);
 		list_del_init(&page->lru);
-		nr_free--;
+		WRITE_ONCE(nr_free, nr_free - 1);
 		mm_stats.allocs++;
 		page->flags = PAGE_FLAG_ALLOCATED;
 	}
@@ -172,10 +269,102 @@ static struct page *take_free_page(void)
 	return page;
 }
 
+/* gfp_to_alloc_flags() for order 0 without cpusets. */
+static unsigned int gfp_to_alloc_flags(gfp_t gfp)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	if (gfp & __GFP_KSWAPD_RECLAIM)
+		alloc_flags |= ALLOC_KSWAPD;
+	if (!(gfp & __GFP_DIRECT_RECLAIM) && !(gfp & __GFP_NOMEMALLOC))
+		alloc_flags |= ALLOC_NON_BLOCK;
+	return alloc_flags;
+}
+
+/* __gfp_pfmemalloc_flags(): may this allocation dip below the min watermark? */
+static bool gfp_pfmemalloc_allowed(gfp_t gfp)
+{
+	if (gfp & __GFP_NOMEMALLOC)
+		return false;
+	if (gfp & __GFP_MEMALLOC)
+		return true;
+	return READ_ONCE(current->flags) & PF_MEMALLOC;
+}
+
+/* warn_alloc(): the kernel prints and dumps the stack, rate-limited. */
+static void warn_alloc(gfp_t gfp)
+{
+	unsigned long n;
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	n = __atomic_add_fetch(&mm_stats.alloc_warnings, 1, __ATOMIC_RELAXED);
+	if (n <= 10)
+		pr_warn("%s: page allocation failure: order:0, mode:%#x, free %lu, min %lu\n",
+			current->comm, gfp, nr_free_pages(), READ_ONCE(wmark[WMARK_MIN]));
+}
+
+/*
+ * __alloc_pages_slow() for order 0: wake kswapd, try the min watermark (or
+ * none under PF_MEMALLOC), then reclaim directly and retry while reclaim
+ * makes progress, at most MAX_RECLAIM_RETRIES times without any.
+ * shim: no OOM killer and no compaction; GFP_KERNEL fails where the kernel
+ * would invoke the OOM killer.
+ */
+static struct page *alloc_pages_slow(gfp_t gfp)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
+	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
+	int no_progress_loops = 0;
+	struct page *page;
+
+	if (alloc_flags & ALLOC_KSWAPD)
+		wakeup_kswapd_shim(gfp);
+	page = take_free_page(alloc_flags);
+	if (page)
+		return page;
+
+	for (;;) {
+		unsigned long progress;
+
+		if (alloc_flags & ALLOC_KSWAPD)
+			wakeup_kswapd_shim(gfp);
+		if (gfp_pfmemalloc_allowed(gfp)) {
+			page = take_free_page(alloc_flags | ALLOC_NO_WATERMARKS);
+			if (page)
+				return page;
+		}
+		if (!can_direct_reclaim)
+			break;
+		/* Reclaim itself must not recurse into reclaim. */
+		if (READ_ONCE(current->flags) & PF_MEMALLOC)
+			break;
+
+		progress = try_to_free_pages_shim(gfp, SWAP_CLUSTER_MAX);
+		page = take_free_page(alloc_flags);
+		if (page)
+			return page;
+		if (gfp & __GFP_NORETRY)
+			break;
+		if (progress)
+			no_progress_loops = 0;
+		else if (++no_progress_loops > MAX_RECLAIM_RETRIES && !(gfp & __GFP_NOFAIL))
+			break;
+		if (gfp & __GFP_NOFAIL)
+			schedule();
+	}
+	warn_alloc(gfp);
+	return NULL;
+}
+
 /**
  * alloc_pages_noprof() - allocate one page; use alloc_page().
- * @gfp: GFP flags. With __GFP_DIRECT_RECLAIM, an empty pool triggers direct
- *       reclaim (the shrinkers) before giving up.
+ * @gfp: GFP flags: __GFP_KSWAPD_RECLAIM wakes kswapd below the low
+ *       watermark, __GFP_DIRECT_RECLAIM lets the caller reclaim below min,
+ *       __GFP_NORETRY gives up after one reclaim, __GFP_NOFAIL never gives up,
+ *       __GFP_NOWARN keeps a failure quiet.
  * @order: must be 0 (shim: no higher-order pages).
  *
  * Return: the page (refcount 1), or NULL.
@@ -183,7 +372,6 @@ static struct page *take_free_page(void)
 struct page *alloc_pages_noprof(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
-	int tries = 0;
 
 	if (WARN_ON_ONCE(order))
 		return NULL;
@@ -194,17 +382,9 @@ struct page *alloc_pages_noprof(gfp_t gfp, unsigned int order)
 		return NULL;
 	}
 
-	for (;;) {
-		page = take_free_page();
-		if (page)
-			break;
-		if (!(gfp & __GFP_DIRECT_RECLAIM) || (current->flags & PF_MEMALLOC))
-			break;
-		if (!try_to_free_pages_shim(gfp, 1) && tries >= 2 && !(gfp & __GFP_NOFAIL))
-			break;
-		if (++tries > 16 && !(gfp & __GFP_NOFAIL))
-			break;
-	}
+	page = take_free_page(ALLOC_WMARK_LOW);
+	if (!page)
+		page = alloc_pages_slow(gfp);
 	if (!page) {
 		__atomic_add_fetch(&mm_stats.alloc_failures, 1, __ATOMIC_RELAXED);
 		return NULL;
@@ -267,7 +447,7 @@ void put_page(struct page *page)
 	page->flags = 0;
 	page->mapping = NULL;
 	list_add(&page->lru, &free_list);
-	nr_free++;
+	WRITE_ONCE(nr_free, nr_free + 1);
 	mm_stats.frees++;
 	pthread_mutex_unlock(&pool_lock);
 }

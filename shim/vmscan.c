@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /*
- * Shrinkers and direct reclaim, with mm/shrinker.c's arithmetic: per
- * shrinker, count; scan (freeable >> priority) * 4 / seeks objects plus a
- * share of the deferred work, in batches (default 128), until done or
+ * Shrinkers, direct reclaim and kswapd, with mm/shrinker.c's arithmetic:
+ * per shrinker, count; scan (freeable >> priority) * 4 / seeks objects plus
+ * a share of the deferred work, in batches (default 128), until done or
  * SHRINK_STOP; what was not scanned is deferred to the next call.
+ *
+ * Direct reclaim (an allocation below the min watermark) runs every
+ * shrinker at priorities DEF_PRIORITY down to 0 until it has freed what it
+ * wants. kswapd is a thread, woken by allocations below the low watermark,
+ * that shrinks at priorities DEF_PRIORITY down to 1 until the high watermark
+ * is met, then sleeps; after MAX_RECLAIM_RETRIES passes that freed nothing
+ * it leaves the node to direct reclaim until that makes progress again.
  */
 #include <pthread.h>
+#include <string.h>
 
 #include <linux/kernel.h>
 #include <linux/shrinker.h>
@@ -13,10 +21,14 @@
 #include <linux/rwsem.h>
 #include <linux/sched/mm.h>
 #include <shrinkwrap/introspect.h>
+#include <linux/mmzone.h>
+#include <linux/swap.h>
+#include <linux/lockdep.h>
 
 #include "internal.h"
 
 #define SHRINK_BATCH 128
+#define MAX_RECLAIM_RETRIES 16
 
 static DECLARE_RWSEM(shrinker_rwsem);
 static LIST_HEAD(shrinker_list);
@@ -173,11 +185,35 @@ unsigned long shrink_slab(gfp_t gfp_mask, int nid, struct mem_cgroup *memcg,
 	return freed;
 }
 
+/* kswapd's node state: pgdat->kswapd_failures and the kswapd_wait queue. */
+static struct {
+	pthread_mutex_t lock;		/* guards the fields below but failures */
+	pthread_cond_t wait;
+	pthread_t thread;
+	bool running;
+	bool woken;
+	bool stop;
+	int failures;			/* atomic */
+} kswapd = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.wait = PTHREAD_COND_INITIALIZER,
+};
+
+/* shrink_node(): the slab part; progress makes the node hopeful again. */
+static unsigned long shrink_node_shim(gfp_t gfp_mask, int priority)
+{
+	unsigned long freed = shrink_slab(gfp_mask, 0, NULL, priority);
+
+	if (freed && __atomic_load_n(&kswapd.failures, __ATOMIC_RELAXED))
+		WRITE_ONCE(kswapd.failures, 0);
+	return freed;
+}
+
 /**
  * try_to_free_pages_shim() - direct reclaim: shrink at rising pressure
  * until @nr_pages were freed or priority 0 was tried.
  * @gfp_mask: the failed allocation's flags.
- * @nr_pages: pages wanted.
+ * @nr_pages: pages wanted (the allocator asks for SWAP_CLUSTER_MAX).
  *
  * Return: pages freed.
  */
@@ -191,10 +227,119 @@ unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages)
 	fs_reclaim_acquire(gfp_mask);
 	noreclaim = memalloc_noreclaim_save();
 	for (priority = DEF_PRIORITY; priority >= 0 && freed < nr_pages; priority--)
-		freed += shrink_slab(gfp_mask, 0, NULL, priority);
+		freed += shrink_node_shim(gfp_mask, priority);
 	memalloc_noreclaim_restore(noreclaim);
 	fs_reclaim_release(gfp_mask);
+	__atomic_add_fetch(&reclaim_stats.direct_freed, freed, __ATOMIC_RELAXED);
 	return freed;
+}
+
+/*
+ * balance_pgdat(): shrink at priorities DEF_PRIORITY down to 1 until more
+ * than the high watermark is free. Return: pages freed.
+ */
+static unsigned long balance_pgdat(void)
+{
+	unsigned long freed = 0;
+	int priority;
+
+	__atomic_add_fetch(&reclaim_stats.kswapd_runs, 1, __ATOMIC_RELAXED);
+	__fs_reclaim_acquire(_THIS_IP_);
+	for (priority = DEF_PRIORITY; priority >= 1; priority--) {
+		if (sw_mm_watermark_ok(WMARK_HIGH))
+			break;
+		freed += shrink_node_shim(GFP_KERNEL, priority);
+	}
+	__fs_reclaim_release(_THIS_IP_);
+	if (!freed)
+		__atomic_add_fetch(&kswapd.failures, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&reclaim_stats.kswapd_freed, freed, __ATOMIC_RELAXED);
+	return freed;
+}
+
+/* prepare_kswapd_sleep(): balanced, or hopeless. */
+static bool kswapd_may_sleep(void)
+{
+	return sw_mm_watermark_ok(WMARK_HIGH) ||
+	       __atomic_load_n(&kswapd.failures, __ATOMIC_RELAXED) >= MAX_RECLAIM_RETRIES;
+}
+
+static void *kswapd_fn(void *arg)
+{
+	struct task_struct *tsk = current;
+
+	memset(tsk->comm, 0, sizeof(tsk->comm));
+	strncpy(tsk->comm, "kswapd0", sizeof(tsk->comm) - 1);
+	tsk->flags |= PF_MEMALLOC | PF_KSWAPD;
+	for (;;) {
+		pthread_mutex_lock(&kswapd.lock);
+		while (!kswapd.woken && !kswapd.stop)
+			pthread_cond_wait(&kswapd.wait, &kswapd.lock);
+		kswapd.woken = false;
+		if (kswapd.stop) {
+			pthread_mutex_unlock(&kswapd.lock);
+			break;
+		}
+		pthread_mutex_unlock(&kswapd.lock);
+		do {
+			balance_pgdat();
+		} while (!kswapd_may_sleep() && !READ_ONCE(kswapd.stop));
+	}
+	tsk->flags &= ~(PF_MEMALLOC | PF_KSWAPD);
+	return NULL;
+}
+
+/**
+ * wakeup_kswapd_shim() - wake kswapd unless the node is balanced or hopeless.
+ * @gfp_mask: the allocation's flags.
+ */
+void wakeup_kswapd_shim(gfp_t gfp_mask)
+{
+	if (kswapd_may_sleep())
+		return;
+	pthread_mutex_lock(&kswapd.lock);
+	if (kswapd.running && !kswapd.woken) {
+		kswapd.woken = true;
+		__atomic_add_fetch(&reclaim_stats.kswapd_wakeups, 1, __ATOMIC_RELAXED);
+		pthread_cond_signal(&kswapd.wait);
+	}
+	pthread_mutex_unlock(&kswapd.lock);
+}
+
+/**
+ * sw_kswapd_start() - start the kswapd thread of a new world.
+ *
+ * Return: 0, or -errno if the thread could not be created.
+ */
+int sw_kswapd_start(void)
+{
+	int ret;
+
+	WRITE_ONCE(kswapd.failures, 0);
+	kswapd.woken = false;
+	kswapd.stop = false;
+	ret = pthread_create(&kswapd.thread, NULL, kswapd_fn, NULL);
+	if (ret)
+		return -ret;
+	pthread_mutex_lock(&kswapd.lock);
+	kswapd.running = true;
+	pthread_mutex_unlock(&kswapd.lock);
+	return 0;
+}
+
+/** sw_kswapd_stop() - stop kswapd (finishing its pass) and wait for it. */
+void sw_kswapd_stop(void)
+{
+	bool running;
+
+	pthread_mutex_lock(&kswapd.lock);
+	running = kswapd.running;
+	kswapd.running = false;
+	WRITE_ONCE(kswapd.stop, true);
+	pthread_cond_signal(&kswapd.wait);
+	pthread_mutex_unlock(&kswapd.lock);
+	if (running)
+		pthread_join(kswapd.thread, NULL);
 }
 
 /**
@@ -222,6 +367,11 @@ void sw_reclaim_stats(struct sw_reclaim_stats *stats)
 	stats->freed = __atomic_load_n(&reclaim_stats.freed, __ATOMIC_RELAXED);
 	stats->direct_reclaims = __atomic_load_n(&reclaim_stats.direct_reclaims,
 						 __ATOMIC_RELAXED);
+	stats->direct_freed = __atomic_load_n(&reclaim_stats.direct_freed, __ATOMIC_RELAXED);
+	stats->kswapd_wakeups = __atomic_load_n(&reclaim_stats.kswapd_wakeups,
+						__ATOMIC_RELAXED);
+	stats->kswapd_runs = __atomic_load_n(&reclaim_stats.kswapd_runs, __ATOMIC_RELAXED);
+	stats->kswapd_freed = __atomic_load_n(&reclaim_stats.kswapd_freed, __ATOMIC_RELAXED);
 }
 
 /** sw_reclaim_stats_reset() - zero the reclaim counters. */

@@ -527,7 +527,9 @@ static void test_sweep_bind_shared(void **state)
 
 static void test_sweep_pressure(void **state)
 {
-	struct sw_world_config cfg = { .mem_pages = 2 * PRESSURE_PAGES + 4, .swap_pages = 256 };
+	/* Direct reclaim only: each run must take the same path to its fault point. */
+	struct sw_world_config cfg = { .mem_pages = 2 * PRESSURE_PAGES + 4, .swap_pages = 256,
+				       .no_kswapd = true };
 
 	run_sweep("pressure", scenario_pressure, &cfg, 40);
 }

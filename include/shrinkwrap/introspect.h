@@ -30,9 +30,13 @@ struct vm_area_struct;
 struct sw_mm_stats {
 	unsigned long total_pages, free_pages, allocs, frees, alloc_failures;
 	unsigned long swap_total, swap_free, swap_outs, swap_ins;
+	unsigned long wmark_min, wmark_low, wmark_high;
+	unsigned long alloc_warnings;	/* failures reported (not __GFP_NOWARN) */
 };
 void sw_mm_stats(struct sw_mm_stats *stats);
 int sw_mm_init(unsigned long nr_pages, unsigned long nr_swap_pages);
+/** sw_mm_set_watermarks() - min <= low <= high < budget; all 0: kernel defaults. */
+int sw_mm_set_watermarks(unsigned long min, unsigned long low, unsigned long high);
 long sw_mm_fini(void);
 bool sw_page_is_allocated(const struct page *page);
 long sw_vmap_live(void);
@@ -42,10 +46,17 @@ long sw_vmap_live(void);
 unsigned long sw_reclaim(unsigned int gfp, unsigned long nr_pages);
 struct sw_reclaim_stats {
 	unsigned long counts, scans, stops, freed, direct_reclaims;
+	unsigned long direct_freed;	/* pages freed by direct reclaim */
+	unsigned long kswapd_wakeups, kswapd_runs, kswapd_freed;
 };
 void sw_reclaim_stats(struct sw_reclaim_stats *stats);
 void sw_reclaim_stats_reset(void);
 long sw_shrinkers_registered(void);
+/** sw_kswapd_start(), sw_kswapd_stop() - the world's kswapd thread. */
+int sw_kswapd_start(void);
+void sw_kswapd_stop(void);
+/** sw_kswapd_park() - true: let kswapd finish its work and hold it off; false: undo. */
+void sw_kswapd_park(bool park);
 
 /* shim/mm.c: address spaces and VMAs of the harness's processes. */
 struct mm_struct *sw_mm_create(void);

@@ -27,6 +27,9 @@ struct sw_world_config {
 	unsigned long mem_pages;	/* page budget (default 4096 = 16 MiB) */
 	unsigned long swap_pages;	/* swap slots (default 8192) */
 	bool coherent;			/* CPU/GPU coherent device (default false) */
+	/* Watermarks in pages; all 0: the kernel's defaults for mem_pages. */
+	unsigned long wmark_min, wmark_low, wmark_high;
+	bool no_kswapd;			/* no kswapd thread: direct reclaim only */
 };
 
 /**

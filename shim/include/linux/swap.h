@@ -12,5 +12,11 @@
  */
 long get_nr_swap_pages(void);
 
+/* Pages reclaim tries to free per direct-reclaim call. */
+#define SWAP_CLUSTER_MAX 32UL
+
+/* shim: a function reading the pool's free count (kernel: a vmstat macro). */
+unsigned long nr_free_pages(void);
+
 
 #endif

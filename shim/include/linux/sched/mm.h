@@ -12,6 +12,9 @@
  */
 void fs_reclaim_acquire(gfp_t gfp_mask);
 void fs_reclaim_release(gfp_t gfp_mask);
+/* Enter or leave reclaim unconditionally, as kswapd does. */
+void __fs_reclaim_acquire(unsigned long ip);
+void __fs_reclaim_release(unsigned long ip);
 
 /**
  * might_alloc() - annotate an allocation with @gfp_mask: takes and
