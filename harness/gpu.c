@@ -58,7 +58,10 @@ static const char *sw_gpu_fence_timeline_name(struct dma_fence *fence)
 
 static void sw_gpu_fence_release(struct dma_fence *fence)
 {
-	kfree(container_of(fence, struct sw_gpu_fence, base));
+	struct sw_gpu_fence *f = container_of(fence, struct sw_gpu_fence, base);
+
+	/* RCU readers may still look at it: free after a grace period. */
+	kfree_rcu(f, base.rcu);
 }
 
 static const struct dma_fence_ops sw_gpu_fence_ops = {

@@ -19,6 +19,7 @@
 #include <linux/debugfs.h>
 #include <linux/iosys-map.h>
 #include <linux/lockdep.h>
+#include <linux/rcupdate.h>
 #include <drm/drm_device.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_file.h>
@@ -243,6 +244,8 @@ int sw_world_destroy(struct sw_world *w)
 	kfree(w->ptdev);
 	mutex_destroy(&w->lock);
 
+	/* Objects freed after a grace period must be gone before the checks. */
+	rcu_barrier();
 	problems += check(sw_vma_live() == 0, "VMAs leaked");
 	problems += check(sw_vmap_live() == 0, "vmap areas leaked");
 	leaks = sw_slab_report_leaks();

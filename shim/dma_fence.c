@@ -60,12 +60,40 @@ void dma_fence_init(struct dma_fence *fence, const struct dma_fence_ops *ops,
 }
 
 /**
- * dma_fence_free() - free a fence with kfree().
+ * dma_fence_free() - free a fence with kfree() after a grace period, as
+ * RCU readers (dma_fence_get_rcu()) may still be looking at it.
  * @fence: the fence.
  */
 void dma_fence_free(struct dma_fence *fence)
 {
-	kfree(fence);
+	kfree_rcu(fence, rcu);
+}
+
+/**
+ * dma_fence_get_rcu_safe() - get a reference to the fence *@fencep points
+ * to, which may be replaced and released at any time.
+ * @fencep: the RCU-protected fence pointer; call in a read-side section.
+ *
+ * Retries until the fence it got a reference to is still the one *@fencep
+ * points to: a fence can be freed and its memory reused for another fence
+ * (SLAB_TYPESAFE_BY_RCU), so a reference alone does not prove it is the
+ * right one.
+ *
+ * Return: the fence with a reference, or NULL if *@fencep is NULL.
+ */
+struct dma_fence *dma_fence_get_rcu_safe(struct dma_fence __rcu **fencep)
+{
+	for (;;) {
+		struct dma_fence *fence = rcu_dereference(*fencep);
+
+		if (!fence)
+			return NULL;
+		if (!dma_fence_get_rcu(fence))
+			continue;
+		if (fence == rcu_access_pointer(*fencep))
+			return rcu_pointer_handoff(fence);
+		dma_fence_put(fence);
+	}
 }
 
 /**

@@ -43,6 +43,7 @@
 #include <linux/stacktrace.h>
 #include <linux/dma-fence.h>
 #include <shrinkwrap/introspect.h>
+#include <linux/rcupdate.h>
 #include <shrinkwrap/report.h>
 
 #include "internal.h"
@@ -131,6 +132,8 @@ struct ld_task {
 	unsigned int		dropped;	/* acquisitions beyond LD_MAX_DEPTH */
 	unsigned int		nr_spin;	/* held locks with LD_WAIT_SPIN */
 	unsigned int		no_block;	/* sw_no_block_begin() depth */
+	unsigned int		nr_rcu;		/* rcu_read_lock() nesting */
+	unsigned int		nr_fence;	/* fence-signalling sections open */
 	int			in_report;
 	unsigned long		overflow_gen;
 	struct held_lock	held[LD_MAX_DEPTH];
@@ -1069,17 +1072,26 @@ static int held_find(struct ld_task *t, const struct lockdep_map *lock)
 	return -1;
 }
 
+/* Does @hl make current atomic: how might_sleep() counts it. */
+static void held_count(struct ld_task *t, const struct held_lock *hl, int d)
+{
+	if (hl->wait_inner == LD_WAIT_SPIN)
+		t->nr_spin += d;
+	else if (hl->instance == &rcu_lock_map)
+		t->nr_rcu += d;
+	else if (hl->instance == &dma_fence_lockdep_map && hl->read)
+		t->nr_fence += d;
+}
+
 static void held_push(struct ld_task *t, const struct held_lock *hl)
 {
 	t->held[t->depth++] = *hl;
-	if (hl->wait_inner == LD_WAIT_SPIN)
-		t->nr_spin++;
+	held_count(t, hl, 1);
 }
 
 static void held_remove(struct ld_task *t, unsigned int i)
 {
-	if (t->held[i].wait_inner == LD_WAIT_SPIN)
-		t->nr_spin--;
+	held_count(t, &t->held[i], -1);
 	memmove(&t->held[i], &t->held[i + 1],
 		(t->depth - i - 1) * sizeof(t->held[0]));
 	t->depth--;
@@ -1090,6 +1102,8 @@ static void held_clear(struct ld_task *t)
 	t->depth = 0;
 	t->dropped = 0;
 	t->nr_spin = 0;
+	t->nr_rcu = 0;
+	t->nr_fence = 0;
 }
 
 /* ---- validation -------------------------------------------------------- */
@@ -1352,6 +1366,7 @@ void lock_acquire(struct lockdep_map *lock, unsigned int subclass, int trylock,
 	 */
 	if (unlikely(t->no_block) && !hl.trylock && !t->in_report &&
 	    hl.wait_inner != LD_WAIT_SPIN && lock != &dma_fence_lockdep_map &&
+	    lock != &rcu_lock_map &&
 	    !class_taken_in_reclaim(hl.class))
 		report_no_block(t, lock->name, ip);
 
@@ -1598,12 +1613,46 @@ void lockdep_reset_world(void)
 
 /* ---- might_sleep() ----------------------------------------------------- */
 
-static void report_sleep(struct ld_task *t, const char *file, int line,
+/* The outermost held lock making current atomic: @kind 0 spin, 1 RCU, 2 fence. */
+static const struct held_lock *atomic_start(const struct ld_task *t, int kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->depth; i++) {
+		const struct held_lock *h = &t->held[i];
+
+		if ((kind == 0 && h->wait_inner == LD_WAIT_SPIN) ||
+		    (kind == 1 && h->instance == &rcu_lock_map) ||
+		    (kind == 2 && h->instance == &dma_fence_lockdep_map && h->read))
+			return h;
+	}
+	return NULL;
+}
+
+/*
+ * As in the kernel, a fence-signalling section is not atomic: it may sleep
+ * on locks, and lockdep's graph catches what it must not do (wait for a
+ * fence, allocate with reclaim: both through dma_fence_map).
+ */
+static bool in_atomic_shim(const struct ld_task *t)
+{
+	return t->nr_spin || t->nr_rcu;
+}
+
+/*
+ * __might_resched()'s splat: where current slept, and where each atomic
+ * section it is in began (the kernel's "Preemption disabled at:").
+ */
+static void report_sleep(struct ld_task *t, const char *what, const char *file, int line,
 			 unsigned long ip)
 {
+	static const char *const why[] = {
+		"spinning lock taken",
+		"RCU read-side critical section begun",
+		"fence-signalling critical section begun",
+	};
 	unsigned long frames[LD_SLEEP_FRAMES];
 	unsigned long gen = world_gen(), h = 0;
-	const struct held_lock *spin = NULL;
 	struct ld_text r;
 	int i, n;
 	FILE *f;
@@ -1615,11 +1664,9 @@ static void report_sleep(struct ld_task *t, const char *file, int line,
 	if (!seen_first(SEEN_SLEEP, NULL, h))
 		return;
 
-	for (i = (int)t->depth - 1; i >= 0 && !spin; i--)
-		if (t->held[i].wait_inner == LD_WAIT_SPIN)
-			spin = &t->held[i];
-
 	f = text_begin(&r, "BUG: sleeping function called from invalid context");
+	if (what)
+		fprintf(f, "%s ", what);
 	if (file) {
 		fprintf(f, "at %s:%d\n", file, line);
 	} else {
@@ -1627,10 +1674,21 @@ static void report_sleep(struct ld_task *t, const char *file, int line,
 		put_ip(f, ip);
 		fputc('\n', f);
 	}
-	fprintf(f, "in_atomic(): 1, pid: %d, name: %s\n", current->pid, current->comm);
-	if (spin) {
-		fputs("atomic because of spinning lock", f);
-		put_hlock(f, spin, gen);
+	fprintf(f, "in_atomic(): %d, pid: %d, name: %s\n", !!t->nr_spin,
+		current->pid, current->comm);
+	fprintf(f, "RCU nest depth: %u, expected: 0\n", t->nr_rcu);
+	for (i = 0; i < 3; i++) {
+		const struct held_lock *start = atomic_start(t, i);
+
+		if (!start)
+			continue;
+		fprintf(f, "atomic since %s at: ", why[i]);
+		put_ip(f, start->ip);
+		fputc('\n', f);
+		if (i == 0) {
+			fputs("the lock:", f);
+			put_hlock(f, start, gen);
+		}
 	}
 	fputc('\n', f);
 	put_held_locks(f, t);
@@ -1638,20 +1696,43 @@ static void report_sleep(struct ld_task *t, const char *file, int line,
 }
 
 /**
- * __might_sleep() - report sleeping while a spinning lock is held.
+ * __might_sleep() - report sleeping in atomic context.
  * @file: caller's file.
  * @line: caller's line.
  *
- * shim: atomic context is "current holds a lock with LD_WAIT_SPIN"; the
- * report is a lockdep report, once per call path and world.
+ * shim: atomic context is "current holds a lock with LD_WAIT_SPIN or is in
+ * an RCU read-side critical section"; the report is a lockdep report, once
+ * per call path and world, naming where current slept and where each
+ * section it is in began.
  */
 void __might_sleep(const char *file, int line)
 {
 	struct ld_task *t = &ld_task;
 
-	if (likely(!t->nr_spin))
+	if (likely(!in_atomic_shim(t)))
 		return;
-	report_sleep(t, file, line, _RET_IP_);
+	report_sleep(t, NULL, file, line, _RET_IP_);
+}
+
+/**
+ * lockdep_rcu_suspicious() - report a suspicious RCU usage.
+ * @file: where.
+ * @line: line.
+ * @s: what was suspicious.
+ */
+void lockdep_rcu_suspicious(const char *file, const int line, const char *s)
+{
+	struct ld_task *t = &ld_task;
+	struct ld_text r;
+	FILE *f;
+
+	if (t->in_report)
+		return;
+	f = text_begin(&r, "WARNING: suspicious RCU usage");
+	fprintf(f, "%s:%d %s!\n\nrcu_scheduler_active = 2, debug_locks = 1\n", file, line, s);
+	fprintf(f, "RCU nest depth: %u\n", t->nr_rcu);
+	put_held_locks(f, t);
+	text_emit(t, &r);
 }
 
 /* ---- memory reclaim annotation ----------------------------------------- */
@@ -1744,8 +1825,8 @@ void might_alloc(gfp_t gfp_mask)
 		lock_acquire(&fs_reclaim_map, 0, 0, 0, 1, NULL, _RET_IP_);
 		lock_release(&fs_reclaim_map, _RET_IP_);
 	}
-	if (gfpflags_allow_blocking(gfp_mask) && unlikely(t->nr_spin))
-		report_sleep(t, NULL, 0, _RET_IP_);
+	if (gfpflags_allow_blocking(gfp_mask) && unlikely(in_atomic_shim(t)))
+		report_sleep(t, "sleeping allocation", NULL, 0, _RET_IP_);
 }
 
 /* ---- dma-fence signalling annotation ----------------------------------- */

@@ -18,7 +18,8 @@
 #include <linux/kernel.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
-#include <linux/rwsem.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
 #include <linux/sched/mm.h>
 #include <shrinkwrap/introspect.h>
 #include <linux/mmzone.h>
@@ -30,7 +31,8 @@
 #define SHRINK_BATCH 128
 #define MAX_RECLAIM_RETRIES 16
 
-static DECLARE_RWSEM(shrinker_rwsem);
+/* Writers of shrinker_list serialise on shrinker_mutex; reclaim walks it under RCU. */
+static DEFINE_MUTEX(shrinker_mutex);
 static LIST_HEAD(shrinker_list);
 static struct sw_reclaim_stats reclaim_stats;
 
@@ -77,15 +79,37 @@ void shrinker_register(struct shrinker *shrinker)
 	if (WARN(!(shrinker->flags & SHRINKER_ALLOCATED),
 		 "shrinker_register() of a shrinker not from shrinker_alloc()\n"))
 		return;
-	down_write(&shrinker_rwsem);
-	list_add_tail(&shrinker->list, &shrinker_list);
+	shrinker->done = 0;
+	mutex_lock(&shrinker_mutex);
+	list_add_tail_rcu(&shrinker->list, &shrinker_list);
 	shrinker->flags |= SHRINKER_REGISTERED;
+	mutex_unlock(&shrinker_mutex);
+	/* Published last: a walker may use the shrinker once it can get it. */
 	refcount_set(&shrinker->refcount, 1);
-	up_write(&shrinker_rwsem);
+}
+
+static bool shrinker_try_get(struct shrinker *shrinker)
+{
+	return refcount_inc_not_zero(&shrinker->refcount);
+}
+
+static void shrinker_put(struct shrinker *shrinker)
+{
+	if (refcount_dec_and_test(&shrinker->refcount))
+		__sw_store_release(&shrinker->done, 1);
+}
+
+static void shrinker_free_rcu_cb(struct rcu_head *head)
+{
+	struct shrinker *shrinker = container_of(head, struct shrinker, rcu);
+
+	kfree(shrinker->name);
+	kfree(shrinker);
 }
 
 /**
- * shrinker_free() - unregister (waiting for running scans) and free.
+ * shrinker_free() - unregister, wait for running scans, and free after a
+ * grace period (reclaim may still be walking past it).
  * @shrinker: the shrinker, or NULL.
  */
 void shrinker_free(struct shrinker *shrinker)
@@ -93,14 +117,20 @@ void shrinker_free(struct shrinker *shrinker)
 	if (!shrinker)
 		return;
 	if (shrinker->flags & SHRINKER_REGISTERED) {
-		down_write(&shrinker_rwsem);
-		list_del(&shrinker->list);
-		shrinker->flags &= ~SHRINKER_REGISTERED;
-		up_write(&shrinker_rwsem);
+		might_sleep();
+		/* Drop the initial reference, then wait for every walker's. */
+		shrinker_put(shrinker);
+		while (!__sw_load_acquire(&shrinker->done))
+			schedule();
 	}
-	kfree(shrinker->name);
+	mutex_lock(&shrinker_mutex);
+	if (shrinker->flags & SHRINKER_REGISTERED) {
+		list_del_rcu(&shrinker->list);
+		shrinker->flags &= ~SHRINKER_REGISTERED;
+	}
+	mutex_unlock(&shrinker_mutex);
 	kfree(shrinker->nr_deferred);
-	kfree(shrinker);
+	call_rcu(&shrinker->rcu, shrinker_free_rcu_cb);
 }
 
 static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *shrinker,
@@ -166,21 +196,29 @@ unsigned long shrink_slab(gfp_t gfp_mask, int nid, struct mem_cgroup *memcg,
 	struct shrinker *shrinker;
 	unsigned long freed = 0;
 
-	if (!down_read_trylock(&shrinker_rwsem))
-		return 0;
-	list_for_each_entry(shrinker, &shrinker_list, list) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(shrinker, &shrinker_list, list) {
 		struct shrink_control sc = {
 			.gfp_mask = gfp_mask,
 			.nid = nid,
 			.memcg = memcg,
 		};
-		unsigned long ret = do_shrink_slab(&sc, shrinker, priority);
+		unsigned long ret;
 
+		/* Being freed: shrinker_free() waits for the references we hold. */
+		if (!shrinker_try_get(shrinker))
+			continue;
+		rcu_read_unlock();
+
+		ret = do_shrink_slab(&sc, shrinker, priority);
 		if (ret == SHRINK_EMPTY)
 			ret = 0;
 		freed += ret;
+
+		rcu_read_lock();
+		shrinker_put(shrinker);
 	}
-	up_read(&shrinker_rwsem);
+	rcu_read_unlock();
 	__atomic_add_fetch(&reclaim_stats.freed, freed, __ATOMIC_RELAXED);
 	return freed;
 }
@@ -389,8 +427,8 @@ long sw_shrinkers_registered(void)
 {
 	long n;
 
-	down_read(&shrinker_rwsem);
+	mutex_lock(&shrinker_mutex);
 	n = (long)list_count_nodes(&shrinker_list);
-	up_read(&shrinker_rwsem);
+	mutex_unlock(&shrinker_mutex);
 	return n;
 }

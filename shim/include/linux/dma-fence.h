@@ -11,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/spinlock.h>
 #include <linux/sched.h>
+#include <linux/rcupdate.h>
 
 struct dma_fence;
 struct dma_fence_ops;
@@ -26,6 +27,8 @@ struct dma_fence {
 	unsigned long			flags;
 	struct kref			refcount;
 	int				error;
+	/* shim: not in a union with cb_list and timestamp as in the kernel. */
+	struct rcu_head			rcu;
 };
 
 enum dma_fence_flag_bits {
@@ -70,6 +73,22 @@ static inline void dma_fence_put(struct dma_fence *fence)
 	if (fence)
 		kref_put(&fence->refcount, dma_fence_release);
 }
+
+/**
+ * dma_fence_get_rcu() - get a fence from an RCU read-side critical section.
+ * @fence: the fence; its memory is valid for the section (fences are freed
+ *         after a grace period), but it may already be on its way out.
+ *
+ * Return: @fence with a reference, or NULL if its refcount was already 0.
+ */
+static inline struct dma_fence *dma_fence_get_rcu(struct dma_fence *fence)
+{
+	if (kref_get_unless_zero(&fence->refcount))
+		return fence;
+	return NULL;
+}
+
+struct dma_fence *dma_fence_get_rcu_safe(struct dma_fence __rcu **fencep);
 
 int dma_fence_signal(struct dma_fence *fence);
 int dma_fence_signal_locked(struct dma_fence *fence);

@@ -11,6 +11,7 @@
 #include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/rcupdate.h>
 
 struct mem_cgroup;
 
@@ -32,12 +33,14 @@ struct shrinker {
 	int seeks;
 	unsigned int flags;
 	refcount_t refcount;
+	/* shim: set when refcount drops to 0 (kernel: struct completion done). */
+	int done;
+	struct rcu_head rcu;
 	void *private_data;
 	struct list_head list;
 	atomic_long_t *nr_deferred;
 	const char *name;
-	/* shim: scans in flight; shrinker_free() waits for them. */
-	atomic_t shim_active;
+	/* shim: scan_objects() calls, for the tests. */
 	unsigned long shim_scans;
 };
 

@@ -51,9 +51,14 @@ struct hlist_node {
 	struct hlist_node *next, **pprev;
 };
 
-struct rcu_head {
-	struct rcu_head *next;
-	void (*func)(struct rcu_head *head);
+struct callback_head {
+	struct callback_head *next;
+	void (*func)(struct callback_head *head);
+	/* shim: liburcu's queue node, which call_rcu() hands to liburcu. */
+	void *urcu_node[2];
 };
+#define rcu_head callback_head
+
+typedef void (*rcu_callback_t)(struct rcu_head *head);
 
 #endif

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0 or MIT
+/*
+ * Self-tests of the execution-context checks (CONFIG_DEBUG_ATOMIC_SLEEP and
+ * PROVE_RCU as the shim has them) and of RCU itself: each misuse is
+ * reported once, naming where the atomic section began and where current
+ * slept; the safe variant of each stays silent.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sw_test.h"
+
+#include <linux/kernel.h>
+#include <linux/atomic.h>
+#include <linux/lockdep.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/slab.h>
+#include <linux/dma-fence.h>
+#include <linux/rcupdate.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <shrinkwrap/report.h>
+
+#define SLEEP_BUG	"BUG: sleeping function called from invalid context"
+#define SUSPICIOUS	"WARNING: suspicious RCU usage"
+
+static void assert_lockdep(unsigned long n, const char *text)
+{
+	assert_int_equal(sw_report_count(SW_REPORT_LOCKDEP), n);
+	if (text)
+		assert_non_null(strstr(sw_report_last(), text));
+}
+
+/* ---- sleeping in atomic context ---------------------------------------- */
+
+static void test_might_sleep_in_spinlock_names_both_locations(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	might_sleep();
+	assert_lockdep(1, SLEEP_BUG);
+	/* Where it slept, and where the atomic section began. */
+	assert_non_null(strstr(sw_report_last(), "test_context.c:"));
+	assert_non_null(strstr(sw_report_last(),
+			       "spinning lock taken at: test_might_sleep_in_spinlock"));
+	spin_unlock(&s);
+}
+
+static void test_might_sleep_after_spin_unlock_is_silent(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	spin_unlock(&s);
+	might_sleep();
+	assert_lockdep(0, NULL);
+}
+
+static void test_might_sleep_in_rcu_read_section_names_both_locations(void **state)
+{
+	rcu_read_lock();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	might_sleep();
+	assert_lockdep(1, SLEEP_BUG);
+	assert_non_null(strstr(sw_report_last(), "RCU nest depth: 1, expected: 0"));
+	assert_non_null(strstr(sw_report_last(),
+			       "RCU read-side critical section begun at: test_might_sleep_in_rcu"));
+	rcu_read_unlock();
+}
+
+static void test_mutex_lock_in_nested_rcu_read_section_reports(void **state)
+{
+	struct mutex m;
+
+	mutex_init(&m);
+	rcu_read_lock();
+	rcu_read_lock();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	mutex_lock(&m);
+	assert_lockdep(1, "RCU nest depth: 2, expected: 0");
+	mutex_unlock(&m);
+	rcu_read_unlock();
+	rcu_read_unlock();
+	mutex_destroy(&m);
+}
+
+static void test_mutex_lock_after_rcu_read_unlock_is_silent(void **state)
+{
+	struct mutex m;
+
+	mutex_init(&m);
+	rcu_read_lock();
+	rcu_read_lock();
+	rcu_read_unlock();
+	rcu_read_unlock();
+	mutex_lock(&m);
+	mutex_unlock(&m);
+	assert_lockdep(0, NULL);
+	mutex_destroy(&m);
+}
+
+static void test_spinlock_in_rcu_read_section_is_silent(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	rcu_read_lock();
+	spin_lock(&s);
+	spin_unlock(&s);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+}
+
+/* ---- sleeping allocations ---------------------------------------------- */
+
+static void test_gfp_kernel_in_rcu_read_section_reports(void **state)
+{
+	void *p;
+
+	rcu_read_lock();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	p = kmalloc(16, GFP_KERNEL);
+	assert_lockdep(1, "sleeping allocation at");
+	assert_non_null(strstr(sw_report_last(), "RCU read-side critical section begun at"));
+	rcu_read_unlock();
+	kfree(p);
+}
+
+static void test_gfp_nowait_in_rcu_read_section_is_silent(void **state)
+{
+	void *p, *q;
+
+	rcu_read_lock();
+	p = kmalloc(16, GFP_NOWAIT);
+	q = kmalloc(16, GFP_ATOMIC);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+	kfree(p);
+	kfree(q);
+}
+
+static void test_gfp_kernel_page_in_spinlock_reports(void **state)
+{
+	struct page *page;
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	page = alloc_page(GFP_KERNEL);
+	assert_lockdep(1, "sleeping allocation at");
+	assert_non_null(strstr(sw_report_last(), "spinning lock taken at"));
+	spin_unlock(&s);
+	if (page)
+		__free_page(page);
+}
+
+static void test_gfp_kernel_in_fence_signalling_section_reports(void **state)
+{
+	bool cookie;
+	void *p;
+
+	/*
+	 * As in the kernel, lockdep reports it: reclaim may wait for fences
+	 * (primed at world creation), and the section is where they signal.
+	 */
+	cookie = dma_fence_begin_signalling();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	p = kmalloc(16, GFP_KERNEL);
+	assert_lockdep(1, "WARNING: possible circular locking dependency detected");
+	assert_non_null(strstr(sw_report_last(), "(fs_reclaim), at: "));
+	assert_non_null(strstr(sw_report_last(),
+			       "(dma_fence_map), at: test_gfp_kernel_in_fence_signalling"));
+	dma_fence_end_signalling(cookie);
+	kfree(p);
+}
+
+static void test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent(void **state)
+{
+	struct mutex m;
+	bool cookie;
+	void *p;
+
+	mutex_init(&m);
+	cookie = dma_fence_begin_signalling();
+	/* As in the kernel, a signalling section may take sleeping locks. */
+	mutex_lock(&m);
+	p = kmalloc(16, GFP_NOWAIT);
+	mutex_unlock(&m);
+	dma_fence_end_signalling(cookie);
+	assert_lockdep(0, NULL);
+	kfree(p);
+	mutex_destroy(&m);
+}
+
+/* ---- PROVE_RCU --------------------------------------------------------- */
+
+struct item {
+	int value;
+	struct rcu_head rcu;
+	struct list_head node;
+};
+
+static void test_rcu_dereference_outside_read_section_reports(void **state)
+{
+	struct item it = { .value = 1 };
+	struct item __rcu *ptr = &it;
+	struct item *p;
+
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	p = rcu_dereference(ptr);
+	assert_lockdep(1, SUSPICIOUS);
+	assert_non_null(strstr(sw_report_last(), "suspicious rcu_dereference_check() usage"));
+	assert_ptr_equal(p, &it);
+}
+
+static void test_rcu_dereference_inside_read_section_is_silent(void **state)
+{
+	struct item it = { .value = 1 };
+	struct item __rcu *ptr = &it;
+
+	rcu_read_lock();
+	assert_int_equal(rcu_dereference(ptr)->value, 1);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+}
+
+static void test_rcu_dereference_protected_without_its_lock_reports(void **state)
+{
+	struct item it = { .value = 2 };
+	struct item __rcu *ptr = &it;
+	struct mutex m;
+
+	mutex_init(&m);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	/* Not even a read section makes it legal: it names the writer's lock. */
+	rcu_read_lock();
+	assert_int_equal(rcu_dereference_protected(ptr, lockdep_is_held(&m))->value, 2);
+	rcu_read_unlock();
+	assert_lockdep(1, "suspicious rcu_dereference_protected() usage");
+	mutex_destroy(&m);
+}
+
+static void test_rcu_dereference_protected_with_its_lock_is_silent(void **state)
+{
+	struct item it = { .value = 2 };
+	struct item __rcu *ptr = &it;
+	struct mutex m;
+
+	mutex_init(&m);
+	mutex_lock(&m);
+	assert_int_equal(rcu_dereference_protected(ptr, lockdep_is_held(&m))->value, 2);
+	mutex_unlock(&m);
+	assert_lockdep(0, NULL);
+	mutex_destroy(&m);
+}
+
+static void test_rcu_dereference_check_without_lock_or_section_reports(void **state)
+{
+	struct item it = { .value = 3 };
+	struct item __rcu *ptr = &it;
+	struct mutex m;
+
+	mutex_init(&m);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	assert_int_equal(rcu_dereference_check(ptr, lockdep_is_held(&m))->value, 3);
+	assert_lockdep(1, "suspicious rcu_dereference_check() usage");
+	mutex_destroy(&m);
+}
+
+static void test_rcu_dereference_check_with_lock_or_section_is_silent(void **state)
+{
+	struct item it = { .value = 3 };
+	struct item __rcu *ptr = &it;
+	struct mutex m;
+
+	mutex_init(&m);
+	mutex_lock(&m);
+	assert_int_equal(rcu_dereference_check(ptr, lockdep_is_held(&m))->value, 3);
+	mutex_unlock(&m);
+	rcu_read_lock();
+	assert_int_equal(rcu_dereference_check(ptr, lockdep_is_held(&m))->value, 3);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+	mutex_destroy(&m);
+}
+
+static void test_rcu_list_walk_outside_read_section_reports(void **state)
+{
+	struct item a = { .value = 1 }, *pos;
+	LIST_HEAD(head);
+	int sum = 0;
+
+	list_add_rcu(&a.node, &head);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	list_for_each_entry_rcu(pos, &head, node)
+		sum += pos->value;
+	assert_lockdep(1, "RCU-list traversed in non-reader section");
+	assert_int_equal(sum, 1);
+}
+
+static void test_rcu_list_walk_in_section_or_under_lock_is_silent(void **state)
+{
+	struct item a = { .value = 1 }, b = { .value = 2 }, *pos;
+	struct mutex m;
+	LIST_HEAD(head);
+	int sum = 0;
+
+	mutex_init(&m);
+	mutex_lock(&m);
+	list_add_tail_rcu(&a.node, &head);
+	list_add_tail_rcu(&b.node, &head);
+	list_for_each_entry_rcu(pos, &head, node, lockdep_is_held(&m))
+		sum += pos->value;
+	mutex_unlock(&m);
+	rcu_read_lock();
+	list_for_each_entry_rcu(pos, &head, node)
+		sum += pos->value;
+	rcu_read_unlock();
+	assert_int_equal(sum, 6);
+	mutex_lock(&m);
+	list_del_rcu(&a.node);
+	mutex_unlock(&m);
+	rcu_read_lock();
+	assert_ptr_equal(list_first_or_null_rcu(&head, struct item, node), &b);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+	mutex_destroy(&m);
+}
+
+/* ---- RCU itself -------------------------------------------------------- */
+
+struct reader {
+	struct item __rcu **slot;
+	int inside;		/* the reader is in its section */
+	int leave;		/* the reader may leave */
+	int seen;
+	int gp_done;		/* synchronize_rcu() returned */
+};
+
+static void *reader_fn(void *arg)
+{
+	struct reader *r = arg;
+	struct item *it;
+
+	rcu_read_lock();
+	it = rcu_dereference(*r->slot);
+	smp_store_release(&r->inside, 1);
+	while (!smp_load_acquire(&r->leave))
+		usleep(100);
+	r->seen = it->value;
+	rcu_read_unlock();
+	return NULL;
+}
+
+static void *updater_fn(void *arg)
+{
+	struct reader *r = arg;
+
+	synchronize_rcu();
+	smp_store_release(&r->gp_done, 1);
+	return NULL;
+}
+
+static void test_synchronize_rcu_waits_for_a_reader_on_another_thread(void **state)
+{
+	struct item *old = kzalloc(sizeof(*old), GFP_KERNEL);
+	struct item *new = kzalloc(sizeof(*new), GFP_KERNEL);
+	struct item __rcu *slot;
+	struct reader r = { .slot = &slot };
+	pthread_t rt, ut;
+	int i;
+
+	old->value = 7;
+	new->value = 8;
+	RCU_INIT_POINTER(slot, old);
+	assert_int_equal(pthread_create(&rt, NULL, reader_fn, &r), 0);
+	while (!smp_load_acquire(&r.inside))
+		usleep(100);
+	rcu_assign_pointer(slot, new);
+	assert_int_equal(pthread_create(&ut, NULL, updater_fn, &r), 0);
+	/* However long it runs, the grace period cannot end with the reader inside. */
+	for (i = 0; i < 20; i++) {
+		usleep(500);
+		assert_int_equal(smp_load_acquire(&r.gp_done), 0);
+	}
+	smp_store_release(&r.leave, 1);
+	pthread_join(ut, NULL);
+	pthread_join(rt, NULL);
+	assert_int_equal(r.gp_done, 1);
+	assert_int_equal(r.seen, 7);
+	/* The reader's old item may go now; its accesses happened before. */
+	kfree(old);
+	kfree(new);
+}
+
+static int cb_runs;
+
+static void count_cb(struct rcu_head *head)
+{
+	struct item *it = container_of(head, struct item, rcu);
+
+	__atomic_add_fetch(&cb_runs, it->value, __ATOMIC_RELAXED);
+	kfree(it);
+}
+
+static void test_call_rcu_and_kfree_rcu_run_by_rcu_barrier(void **state)
+{
+	struct item *a = kzalloc(sizeof(*a), GFP_KERNEL);
+	struct item *b = kzalloc(sizeof(*b), GFP_KERNEL);
+
+	cb_runs = 0;
+	a->value = 5;
+	call_rcu(&a->rcu, count_cb);
+	kfree_rcu(b, rcu);
+	rcu_barrier();
+	assert_int_equal(__atomic_load_n(&cb_runs, __ATOMIC_RELAXED), 5);
+	/* The teardown's leak check sees both objects freed. */
+}
+
+static const char *tf_name(struct dma_fence *f)
+{
+	return "test";
+}
+
+static const struct dma_fence_ops test_fence_ops = {
+	.get_driver_name = tf_name,
+	.get_timeline_name = tf_name,
+};
+
+static void test_dma_fence_get_rcu_safe_follows_a_replaced_fence(void **state)
+{
+	struct dma_fence *f1 = kzalloc(sizeof(*f1), GFP_KERNEL);
+	struct dma_fence *f2 = kzalloc(sizeof(*f2), GFP_KERNEL);
+	struct dma_fence __rcu *slot;
+	struct dma_fence *got;
+	spinlock_t lock;
+	u64 ctx = dma_fence_context_alloc(1);
+
+	spin_lock_init(&lock);
+	dma_fence_init(f1, &test_fence_ops, &lock, ctx, 1);
+	dma_fence_init(f2, &test_fence_ops, &lock, ctx, 2);
+	RCU_INIT_POINTER(slot, f1);
+
+	rcu_read_lock();
+	got = dma_fence_get_rcu_safe(&slot);
+	rcu_read_unlock();
+	assert_ptr_equal(got, f1);
+	dma_fence_put(got);
+
+	/* Replace and drop the last reference: freed after a grace period. */
+	rcu_assign_pointer(slot, f2);
+	dma_fence_signal(f1);
+	dma_fence_put(f1);
+	rcu_read_lock();
+	got = dma_fence_get_rcu_safe(&slot);
+	rcu_read_unlock();
+	assert_ptr_equal(got, f2);
+	dma_fence_put(got);
+
+	RCU_INIT_POINTER(slot, NULL);
+	rcu_read_lock();
+	assert_null(dma_fence_get_rcu_safe(&slot));
+	rcu_read_unlock();
+	dma_fence_signal(f2);
+	dma_fence_put(f2);
+	assert_lockdep(0, NULL);
+}
+
+static void *rcu_thread_fn(void *arg)
+{
+	struct item __rcu **slot = arg;
+	int v;
+
+	/* A thread the shim never saw: it registers on first use. */
+	rcu_read_lock();
+	v = rcu_dereference(*slot)->value;
+	rcu_read_unlock();
+	return (void *)(long)v;
+}
+
+static void test_threads_register_with_rcu_on_first_use(void **state)
+{
+	struct item it = { .value = 9 };
+	struct item __rcu *slot = &it;
+	pthread_t t[4];
+	void *ret;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, rcu_thread_fn, &slot), 0);
+	for (i = 0; i < 4; i++) {
+		pthread_join(t[i], &ret);
+		assert_int_equal((long)ret, 9);
+	}
+	/* Exited threads unregistered: a grace period does not wait for them. */
+	synchronize_rcu();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SW_TEST(test_might_sleep_in_spinlock_names_both_locations),
+		SW_TEST(test_might_sleep_after_spin_unlock_is_silent),
+		SW_TEST(test_might_sleep_in_rcu_read_section_names_both_locations),
+		SW_TEST(test_mutex_lock_in_nested_rcu_read_section_reports),
+		SW_TEST(test_mutex_lock_after_rcu_read_unlock_is_silent),
+		SW_TEST(test_spinlock_in_rcu_read_section_is_silent),
+		SW_TEST(test_gfp_kernel_in_rcu_read_section_reports),
+		SW_TEST(test_gfp_nowait_in_rcu_read_section_is_silent),
+		SW_TEST(test_gfp_kernel_page_in_spinlock_reports),
+		SW_TEST(test_gfp_kernel_in_fence_signalling_section_reports),
+		SW_TEST(test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent),
+		SW_TEST(test_rcu_dereference_outside_read_section_reports),
+		SW_TEST(test_rcu_dereference_inside_read_section_is_silent),
+		SW_TEST(test_rcu_dereference_protected_without_its_lock_reports),
+		SW_TEST(test_rcu_dereference_protected_with_its_lock_is_silent),
+		SW_TEST(test_rcu_dereference_check_without_lock_or_section_reports),
+		SW_TEST(test_rcu_dereference_check_with_lock_or_section_is_silent),
+		SW_TEST(test_rcu_list_walk_outside_read_section_reports),
+		SW_TEST(test_rcu_list_walk_in_section_or_under_lock_is_silent),
+		SW_TEST(test_synchronize_rcu_waits_for_a_reader_on_another_thread),
+		SW_TEST(test_call_rcu_and_kfree_rcu_run_by_rcu_barrier),
+		SW_TEST(test_dma_fence_get_rcu_safe_follows_a_replaced_fence),
+		SW_TEST(test_threads_register_with_rcu_on_first_use),
+	};
+
+	sw_report_quiet(true);
+	return cmocka_run_group_tests_name("context", tests, NULL, NULL);
+}
