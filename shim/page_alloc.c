@@ -546,8 +546,10 @@ long swap_alloc_slot_shim(void)
  */
 void swap_free_slot_shim(long slot)
 {
-	/* Give the memory back before the slot can be handed out again. */
-	madvise(swap_base + slot * PAGE_SIZE, PAGE_SIZE, MADV_DONTNEED);
+	/*
+	 * The slot keeps its memory until it is reused (the store is freed at
+	 * teardown): a madvise() per page made every swap-in a TLB shootdown.
+	 */
 	pthread_mutex_lock(&swap_lock);
 	swap_free_stack[swap_free_top++] = slot;
 	__atomic_add_fetch(&nr_swap_free, 1, __ATOMIC_RELAXED);
