@@ -125,6 +125,8 @@ int sw_check_invariants(struct sw_world *w)
 	long gpu_mapped = 0;
 	int bad = 0;
 
+	/* A quiescent point: kswapd must not reclaim under the checks. */
+	sw_kswapd_park(true);
 	mutex_lock(&ptdev->gems.lock);
 	mutex_lock(&ptdev->reclaim.lock);
 	lru_pages(&ptdev->reclaim.unused, &bad, "unused");
@@ -218,5 +220,6 @@ int sw_check_invariants(struct sw_world *w)
 	}
 	mutex_unlock(&ptdev->reclaim.lock);
 	mutex_unlock(&ptdev->gems.lock);
+	sw_kswapd_park(false);
 	return bad;
 }

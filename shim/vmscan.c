@@ -226,15 +226,19 @@ unsigned long shrink_slab(gfp_t gfp_mask, int nid, struct mem_cgroup *memcg,
 /* kswapd's node state: pgdat->kswapd_failures and the kswapd_wait queue. */
 static struct {
 	pthread_mutex_t lock;		/* guards the fields below but failures */
-	pthread_cond_t wait;
+	pthread_cond_t wait;		/* kswapd waits for work */
+	pthread_cond_t idle;		/* sw_kswapd_park() waits for a pass to end */
 	pthread_t thread;
 	bool running;
 	bool woken;
+	bool busy;			/* in a balance_pgdat() pass */
 	bool stop;
+	int parked;			/* shim: the harness holds kswapd off */
 	int failures;			/* atomic */
 } kswapd = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.wait = PTHREAD_COND_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
 };
 
 /* shrink_node(): the slab part; progress makes the node hopeful again. */
@@ -311,17 +315,25 @@ static void *kswapd_fn(void *arg)
 	tsk->flags |= PF_MEMALLOC | PF_KSWAPD;
 	for (;;) {
 		pthread_mutex_lock(&kswapd.lock);
-		while (!kswapd.woken && !kswapd.stop)
+		kswapd.busy = false;
+		pthread_cond_broadcast(&kswapd.idle);
+		while ((!kswapd.woken || kswapd.parked) && !kswapd.stop)
 			pthread_cond_wait(&kswapd.wait, &kswapd.lock);
-		kswapd.woken = false;
 		if (kswapd.stop) {
 			pthread_mutex_unlock(&kswapd.lock);
 			break;
 		}
+		kswapd.woken = false;
+		kswapd.busy = true;
 		pthread_mutex_unlock(&kswapd.lock);
-		do {
-			balance_pgdat();
-		} while (!kswapd_may_sleep() && !READ_ONCE(kswapd.stop));
+
+		balance_pgdat();
+		/* Not balanced and not hopeless: go again (unless parked meanwhile). */
+		if (!kswapd_may_sleep()) {
+			pthread_mutex_lock(&kswapd.lock);
+			kswapd.woken = true;
+			pthread_mutex_unlock(&kswapd.lock);
+		}
 	}
 	tsk->flags &= ~(PF_MEMALLOC | PF_KSWAPD);
 	return NULL;
@@ -355,6 +367,8 @@ int sw_kswapd_start(void)
 
 	WRITE_ONCE(kswapd.failures, 0);
 	kswapd.woken = false;
+	kswapd.busy = false;
+	kswapd.parked = 0;
 	kswapd.stop = false;
 	ret = pthread_create(&kswapd.thread, NULL, kswapd_fn, NULL);
 	if (ret)
@@ -363,6 +377,25 @@ int sw_kswapd_start(void)
 	kswapd.running = true;
 	pthread_mutex_unlock(&kswapd.lock);
 	return 0;
+}
+
+/**
+ * sw_kswapd_park() - let kswapd finish the work it was woken for, then hold
+ * it off; or let it run again. For the harness's quiescent points; calls nest.
+ * @park: true to hold it off, false to undo one such call.
+ */
+void sw_kswapd_park(bool park)
+{
+	pthread_mutex_lock(&kswapd.lock);
+	if (park) {
+		while (kswapd.running && (kswapd.busy || (kswapd.woken && !kswapd.parked)))
+			pthread_cond_wait(&kswapd.idle, &kswapd.lock);
+		kswapd.parked++;
+	} else if (!WARN_ON(kswapd.parked <= 0)) {
+		kswapd.parked--;
+		pthread_cond_signal(&kswapd.wait);
+	}
+	pthread_mutex_unlock(&kswapd.lock);
 }
 
 /** sw_kswapd_stop() - stop kswapd (finishing its pass) and wait for it. */

@@ -2,6 +2,7 @@
 # helgrind in the valgrind preset), review (checks a rule from the v1 review).
 sw_suite(lockdep LABELS shim lockdep)
 sw_suite(context LABELS shim lockdep threads)
+sw_suite(pressure LABELS shim lib threads)
 sw_suite(gem_state LABELS lib)
 sw_suite(gem_backing LABELS lib review)
 sw_suite(harness LABELS shim)
