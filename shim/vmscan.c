@@ -14,6 +14,7 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include <linux/kernel.h>
 #include <linux/shrinker.h>
@@ -251,6 +252,28 @@ static unsigned long shrink_node_shim(gfp_t gfp_mask, int priority)
 	return freed;
 }
 
+/*
+ * reclaim_throttle(VMSCAN_THROTTLE_NOPROGRESS): direct reclaim that freed
+ * nothing waits for kswapd's pass to end (what it was contending with), at
+ * most HZ / 50, before the allocator tries again.
+ */
+static void reclaim_throttle_shim(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 20 * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&kswapd.lock);
+	while (kswapd.busy && !kswapd.stop)
+		if (pthread_cond_timedwait(&kswapd.idle, &kswapd.lock, &ts))
+			break;
+	pthread_mutex_unlock(&kswapd.lock);
+}
+
 /**
  * try_to_free_pages_shim() - direct reclaim: shrink at rising pressure
  * until @nr_pages were freed or priority 0 was tried.
@@ -270,6 +293,8 @@ unsigned long try_to_free_pages_shim(gfp_t gfp_mask, unsigned long nr_pages)
 	noreclaim = memalloc_noreclaim_save();
 	for (priority = DEF_PRIORITY; priority >= 0 && freed < nr_pages; priority--)
 		freed += shrink_node_shim(gfp_mask, priority);
+	if (!freed)
+		reclaim_throttle_shim();
 	memalloc_noreclaim_restore(noreclaim);
 	fs_reclaim_release(gfp_mask);
 	__atomic_add_fetch(&reclaim_stats.direct_freed, freed, __ATOMIC_RELAXED);
