@@ -65,7 +65,7 @@ struct sim_bo {
 struct opts {
 	int procs, bos, rounds, gpu_percent;
 	unsigned long mem_mib, swap_mib, seed;
-	bool quiet;
+	bool quiet, no_kswapd;
 	const char *mount_dir;
 	bool grant_sys_resource;
 };
@@ -189,6 +189,9 @@ static void usage(FILE *out, const char *argv0)
 		"  --rounds N            rounds of random CPU and GPU touches (40)\n"
 		"  --mem-mib N           memory budget in MiB (24)\n"
 		"  --swap-mib N          swap in MiB (256)\n"
+		"  --budget SIZE         memory budget, SIZE in K, M or G (MiB without)\n"
+		"  --swap SIZE           swap, SIZE as for --budget\n"
+		"  --kswapd on|off       background reclaim below the low watermark (on)\n"
 		"  --gpu-percent N       share of BOs bound in a GPU VM (75)\n"
 		"  --seed N              random seed (1)\n"
 		"  --mount DIR           serve sysfs and debugfs over FUSE at DIR, during the\n"
@@ -217,6 +220,9 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "mount", required_argument, NULL, 'M' },
 		{ "grant-sys-resource", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "budget", required_argument, NULL, 'B' },
+		{ "swap", required_argument, NULL, 'W' },
+		{ "kswapd", required_argument, NULL, 'k' },
 		{ }
 	};
 	int c;
@@ -225,6 +231,34 @@ static int parse(int argc, char **argv, struct opts *o)
 		char *end;
 		unsigned long v = 0;
 
+		if (c == 'B' || c == 'W') {
+			unsigned long mib;
+
+			errno = 0;
+			mib = strtoul(optarg, &end, 0);
+			if (*end == 'G' || *end == 'g')
+				mib <<= 10, end++;
+			else if (*end == 'K' || *end == 'k')
+				mib = mib % 1024 ? 0 : mib >> 10, end++;
+			else if (*end == 'M' || *end == 'm')
+				end++;
+			if (errno || *end || !*optarg || *optarg == '-' || !mib) {
+				fprintf(stderr, "%s: --%s: not a size in K, M or G: '%s'\n",
+					argv[0], c == 'B' ? "budget" : "swap", optarg);
+				return -EINVAL;
+			}
+			*(c == 'B' ? &o->mem_mib : &o->swap_mib) = mib;
+			continue;
+		}
+		if (c == 'k') {
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				fprintf(stderr, "%s: --kswapd: 'on' or 'off', not '%s'\n",
+					argv[0], optarg);
+				return -EINVAL;
+			}
+			o->no_kswapd = !strcmp(optarg, "off");
+			continue;
+		}
 		if (c != 'q' && c != 'h' && c != 'M' && c != 'G' && c != '?') {
 			errno = 0;
 			v = strtoul(optarg, &end, 0);
@@ -310,6 +344,7 @@ int main(int argc, char **argv)
 	cfg.mem_pages = (o.mem_mib << 20) >> PAGE_SHIFT;
 	cfg.swap_pages = (o.swap_mib << 20) >> PAGE_SHIFT;
 	cfg.coherent = false;
+	cfg.no_kswapd = o.no_kswapd;
 	sw_report_quiet(true);
 	w = sw_world_create(&cfg);
 	if (!w)
@@ -480,7 +515,11 @@ int main(int argc, char **argv)
 	printf("  GPU faults         %8lu\n", gs.faults);
 	printf("  pages allocated    %8lu\n", ms.allocs);
 	printf("  pages freed        %8lu\n", ms.frees);
-	printf("  direct reclaims    %8lu\n", rs.direct_reclaims);
+	printf("  reclaimed by kswapd %7lu pages (%lu wake-ups, %lu passes)%s\n",
+	       rs.kswapd_freed, rs.kswapd_wakeups, rs.kswapd_runs,
+	       o.no_kswapd ? "; kswapd off" : "");
+	printf("  reclaimed directly %8lu pages (%lu direct reclaims)\n", rs.direct_freed,
+	       rs.direct_reclaims);
 	printf("  shrinker counts    %8lu\n", rs.counts);
 	printf("  shrinker scans     %8lu (%lu returned SHRINK_STOP)\n", rs.scans, rs.stops);
 	printf("  reclaimed per LRU:\n");
