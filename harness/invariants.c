@@ -189,10 +189,6 @@ int sw_check_invariants(struct sw_world *w)
 				refcount_read(&bo->cmap.mmap_count) ? PANTHOR_GEM_MMAPPED :
 				PANTHOR_GEM_UNUSED;
 
-			/* mmap() itself does not re-evaluate: the first fault does. */
-			if (expect == PANTHOR_GEM_MMAPPED && bo->reclaim_state == PANTHOR_GEM_UNUSED)
-				expect = PANTHOR_GEM_UNUSED;
-
 			if (bo->reclaim_state != expect) {
 				fprintf(stderr, "invariant: BO %p in state %d, its mappings say %d\n",
 					bo, bo->reclaim_state, expect);

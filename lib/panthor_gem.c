@@ -721,8 +721,14 @@ static int panthor_gem_mmap(struct drm_gem_object *obj, struct vm_area_struct *v
 	 */
 	if (!refcount_inc_not_zero(&bo->cmap.mmap_count)) {
 		dma_resv_lock(obj->resv, NULL);
-		if (!refcount_inc_not_zero(&bo->cmap.mmap_count))
+		if (!refcount_inc_not_zero(&bo->cmap.mmap_count)) {
 			refcount_set(&bo->cmap.mmap_count, 1);
+			/*
+			 * Pages kept since an earlier mapping are mapped again:
+			 * a fault that finds them present does not re-evaluate.
+			 */
+			panthor_gem_update_reclaim_state(bo);
+		}
 		dma_resv_unlock(obj->resv);
 	}
 

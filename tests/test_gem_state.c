@@ -131,6 +131,31 @@ static void test_mmap_fault_munmap(void **state)
 	expect(&c, bo, PANTHOR_GEM_UNUSED, PAGES, 0);
 }
 
+/*
+ * R-MMAP-COUNT-TRANSITIONS: mmap's 0->1 re-evaluates too. A BO that kept its
+ * pages after its last munmap is MMAPPED again as soon as it is mapped
+ * again: the fault that finds the pages present does not re-evaluate, so it
+ * would otherwise stay on the unused LRU while mapped (bug list row 16).
+ */
+static void test_remap_after_last_munmap_is_mmapped(void **state)
+{
+	struct sw_ctx c = sw_ctx_get(state, "state");
+	struct sw_map *m;
+	struct sw_bo *bo = sw_test_bo_mmapped(&c, SIZE, &m);
+	char byte = 0;
+
+	sw_munmap(m);
+	expect(&c, bo, PANTHOR_GEM_UNUSED, PAGES, 0);
+
+	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
+	expect(&c, bo, PANTHOR_GEM_MMAPPED, 0, PAGES);
+	assert_int_equal(sw_cpu_read(m, 0, &byte, 1), 0);
+	assert_int_equal(byte, 1);
+	expect(&c, bo, PANTHOR_GEM_MMAPPED, 0, PAGES);
+	sw_munmap(m);
+	expect(&c, bo, PANTHOR_GEM_UNUSED, PAGES, 0);
+}
+
 /* A fork-like VMA copy (vm_open) counts as a mapping of its own. */
 static void test_mmap_dup_counts(void **state)
 {
@@ -228,6 +253,7 @@ int main(void)
 		SW_TEST(test_pin_unpin),
 		SW_TEST(test_vmap_pins),
 		SW_TEST(test_mmap_fault_munmap),
+		SW_TEST(test_remap_after_last_munmap_is_mmapped),
 		SW_TEST(test_mmap_dup_counts),
 		SW_TEST(test_pin_while_mmapped),
 		SW_TEST(test_evict_then_refault),
