@@ -364,12 +364,7 @@ signed long dma_fence_default_wait(struct dma_fence *fence, bool intr, signed lo
 			}
 			continue;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		realtime_deadline_shim(&ts, 1000);
 		pthread_cond_timedwait(&w.c, &w.m, &ts);
 	}
 	pthread_mutex_unlock(&w.m);

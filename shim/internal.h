@@ -73,4 +73,9 @@ ssize_t kernfs_read_shim(struct kernfs_file_shim *of, char *buf, size_t len, lof
 ssize_t kernfs_write_shim(struct kernfs_file_shim *of, const char *buf, size_t len, loff_t off);
 void kernfs_release_shim(struct kernfs_file_shim *of);
 
+struct timespec;
+
+/* lib_misc.c: @ts becomes the CLOCK_REALTIME time @usecs from now (for timed waits). */
+void realtime_deadline_shim(struct timespec *ts, unsigned long usecs);
+
 #endif

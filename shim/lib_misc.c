@@ -14,6 +14,8 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 
+#include "internal.h"
+
 static int parse_ull(const char *s, unsigned int base, unsigned long long *res)
 {
 	unsigned long long acc = 0;
@@ -403,3 +405,18 @@ unsigned int jiffies_to_usecs(const unsigned long j)
 	return (1000000 / HZ) * j;
 }
 
+/**
+ * realtime_deadline_shim() - a deadline for pthread's timed waits.
+ * @ts: receives the CLOCK_REALTIME time @usecs from now.
+ * @usecs: microseconds from now.
+ */
+void realtime_deadline_shim(struct timespec *ts, unsigned long usecs)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += usecs / 1000000;
+	ts->tv_nsec += (long)(usecs % 1000000) * 1000;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}

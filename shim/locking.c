@@ -267,12 +267,7 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 			lock_release(&lock->dep_map, _RET_IP_);
 			return -EINTR;
 		}
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 2 * 1000 * 1000;
-		if (until.tv_nsec >= 1000 * 1000 * 1000) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000 * 1000 * 1000;
-		}
+		realtime_deadline_shim(&until, 2000);
 		ret = pthread_mutex_timedlock(&lock->m, &until);
 		if (ret == ETIMEDOUT)
 			continue;
@@ -787,12 +782,7 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 			sw_il_block(ww_ready, &w, false, lock->base.dep_map.name, ip);
 			continue;
 		}
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
+		realtime_deadline_shim(&ts, 1000);
 		ret = pthread_mutex_timedlock(&lock->base.m, &ts);
 		if (ret == 0)
 			break;

@@ -261,12 +261,7 @@ static void reclaim_throttle_shim(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 20 * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	realtime_deadline_shim(&ts, 20000);
 	pthread_mutex_lock(&kswapd.lock);
 	while (kswapd.busy && !kswapd.stop)
 		if (pthread_cond_timedwait(&kswapd.idle, &kswapd.lock, &ts))
