@@ -10,23 +10,51 @@
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/sched/mm.h>
+#include <linux/rcupdate.h>
 #include <shrinkwrap/introspect.h>
-#include "internal.h"
 
 #include "internal.h"
 
 DEFINE_WW_CLASS(reservation_ww_class);
 
-struct dma_resv_entry {
-	struct dma_fence *fence;
-	enum dma_resv_usage usage;
-};
+/*
+ * A slot holds a fence pointer with its usage in the low bits, so that a
+ * lockless reader sees fence and usage change together.
+ */
+#define DMA_RESV_LIST_MASK	0x3
 
 struct dma_resv_list {
+	struct rcu_head rcu;
 	unsigned int num_fences;
 	unsigned int max_fences;
-	struct dma_resv_entry table[];
+	struct dma_fence __rcu *table[];
 };
+
+/* @held: the caller holds the resv (or owns the object alone), or is in RCU. */
+static void dma_resv_list_entry(struct dma_resv_list *list, unsigned int index,
+				bool held, struct dma_fence **fence,
+				enum dma_resv_usage *usage)
+{
+	unsigned long tmp;
+
+	tmp = (unsigned long)rcu_dereference_check(list->table[index], held);
+	*fence = (struct dma_fence *)(tmp & ~DMA_RESV_LIST_MASK);
+	if (usage)
+		*usage = tmp & DMA_RESV_LIST_MASK;
+}
+
+static void dma_resv_list_set(struct dma_resv_list *list, unsigned int index,
+			      struct dma_fence *fence, enum dma_resv_usage usage)
+{
+	unsigned long tmp = (unsigned long)fence | usage;
+
+	rcu_assign_pointer(list->table[index], (struct dma_fence *)tmp);
+}
+
+static struct dma_resv_list *dma_resv_fences_locked(struct dma_resv *obj)
+{
+	return rcu_dereference_protected(obj->fences, dma_resv_held(obj));
+}
 
 /**
  * dma_resv_init() - initialise a reservation object.
@@ -35,40 +63,28 @@ struct dma_resv_list {
 void dma_resv_init(struct dma_resv *obj)
 {
 	ww_mutex_init(&obj->lock, &reservation_ww_class);
-	spin_lock_init(&obj->fences_lock);
-	obj->fences = NULL;
+	RCU_INIT_POINTER(obj->fences, NULL);
 }
 
 /**
  * dma_resv_fini() - drop all fences and destroy the lock.
- * @obj: the object (unlocked).
+ * @obj: the object (unlocked, and no longer reachable by readers).
  */
 void dma_resv_fini(struct dma_resv *obj)
 {
-	struct dma_resv_list *list = obj->fences;
+	struct dma_resv_list *list = rcu_dereference_protected(obj->fences, true);
+	struct dma_fence *fence;
 	unsigned int i;
 
 	if (list) {
-		for (i = 0; i < list->num_fences; i++)
-			dma_fence_put(list->table[i].fence);
+		for (i = 0; i < list->num_fences; i++) {
+			dma_resv_list_entry(list, i, true, &fence, NULL);
+			dma_fence_put(fence);
+		}
 		kfree(list);
 	}
-	obj->fences = NULL;
+	RCU_INIT_POINTER(obj->fences, NULL);
 	ww_mutex_destroy(&obj->lock);
-}
-
-static void prune_signaled_locked(struct dma_resv_list *list)
-{
-	unsigned int i = 0;
-
-	while (i < list->num_fences) {
-		if (dma_fence_is_signaled(list->table[i].fence)) {
-			dma_fence_put(list->table[i].fence);
-			list->table[i] = list->table[--list->num_fences];
-		} else {
-			i++;
-		}
-	}
 }
 
 /**
@@ -76,45 +92,61 @@ static void prune_signaled_locked(struct dma_resv_list *list)
  * @obj: the object; its lock must be held.
  * @num_fences: slots needed.
  *
+ * A new list is built when the old one is full: signalled fences are left
+ * out of it, and the old list is freed after a grace period, since
+ * lockless readers may still walk it.
+ *
  * Return: 0 or -ENOMEM.
  */
 int dma_resv_reserve_fences(struct dma_resv *obj, unsigned int num_fences)
 {
-	struct dma_resv_list *old = obj->fences, *new;
-	unsigned int max;
+	struct dma_resv_list *old, *new;
+	struct dma_fence *fence;
+	enum dma_resv_usage usage;
+	unsigned int i, j, k, max;
 
 	dma_resv_assert_held(obj);
 
-	if (old) {
-		spin_lock(&obj->fences_lock);
-		prune_signaled_locked(old);
-		spin_unlock(&obj->fences_lock);
-		if (old->num_fences + num_fences <= old->max_fences)
-			return 0;
+	old = dma_resv_fences_locked(obj);
+	if (old && old->num_fences + num_fences <= old->max_fences)
+		return 0;
+	if (old)
 		max = max(old->num_fences + num_fences, old->max_fences * 2);
-	} else {
+	else
 		max = max(num_fences, 4u);
-	}
 
 	new = kzalloc(struct_size(new, table, max), GFP_KERNEL);
 	if (!new)
 		return -ENOMEM;
 	new->max_fences = max;
 
-	spin_lock(&obj->fences_lock);
-	if (old) {
-		memcpy(new->table, old->table, old->num_fences * sizeof(old->table[0]));
-		new->num_fences = old->num_fences;
+	/* Unsignalled fences from the front, signalled ones to the back. */
+	for (i = 0, j = 0, k = max; old && i < old->num_fences; i++) {
+		dma_resv_list_entry(old, i, dma_resv_held(obj), &fence, &usage);
+		if (dma_fence_is_signaled(fence))
+			RCU_INIT_POINTER(new->table[--k], fence);
+		else
+			dma_resv_list_set(new, j++, fence, usage);
 	}
-	obj->fences = new;
-	spin_unlock(&obj->fences_lock);
-	kfree(old);
+	new->num_fences = j;
+
+	rcu_assign_pointer(obj->fences, new);
+	if (!old)
+		return 0;
+
+	/* Readers of the new list never see the signalled tail. */
+	for (i = k; i < max; ++i) {
+		fence = rcu_dereference_protected(new->table[i], dma_resv_held(obj));
+		RCU_INIT_POINTER(new->table[i], NULL);
+		dma_fence_put(fence);
+	}
+	kfree_rcu(old, rcu);
 	return 0;
 }
 
 /**
- * dma_resv_add_fence() - add a fence; it replaces a fence of the same
- * context. A slot must have been reserved.
+ * dma_resv_add_fence() - add a fence; it replaces a signalled fence or a
+ * fence of the same context. A slot must have been reserved.
  * @obj: the object; its lock must be held.
  * @fence: the fence (a reference is taken).
  * @usage: how the fence uses the object.
@@ -122,56 +154,75 @@ int dma_resv_reserve_fences(struct dma_resv *obj, unsigned int num_fences)
 void dma_resv_add_fence(struct dma_resv *obj, struct dma_fence *fence,
 			enum dma_resv_usage usage)
 {
-	struct dma_resv_list *list = obj->fences;
-	struct dma_fence *old = NULL;
-	unsigned int i;
+	struct dma_resv_list *list = dma_resv_fences_locked(obj);
+	struct dma_fence *old;
+	enum dma_resv_usage old_usage;
+	unsigned int i, count;
 
 	dma_resv_assert_held(obj);
 	dma_fence_get(fence);
 
-	spin_lock(&obj->fences_lock);
-	for (i = 0; list && i < list->num_fences; i++) {
-		struct dma_resv_entry *e = &list->table[i];
-
-		if (e->fence->context == fence->context && e->usage <= usage) {
-			old = e->fence;
-			e->fence = fence;
-			e->usage = usage;
-			break;
-		}
-	}
-	if (!old) {
-		if (WARN(!list || list->num_fences >= list->max_fences,
-			 "dma_resv_add_fence() without a reserved slot\n")) {
-			spin_unlock(&obj->fences_lock);
-			dma_fence_put(fence);
+	count = list ? list->num_fences : 0;
+	for (i = 0; i < count; i++) {
+		dma_resv_list_entry(list, i, dma_resv_held(obj), &old, &old_usage);
+		if ((old->context == fence->context && old_usage <= usage) ||
+		    dma_fence_is_signaled(old)) {
+			dma_resv_list_set(list, i, fence, usage);
+			dma_fence_put(old);
 			return;
 		}
-		list->table[list->num_fences].fence = fence;
-		list->table[list->num_fences].usage = usage;
-		list->num_fences++;
 	}
-	spin_unlock(&obj->fences_lock);
-	dma_fence_put(old);
+
+	if (WARN(!list || count >= list->max_fences,
+		 "dma_resv_add_fence() without a reserved slot\n")) {
+		dma_fence_put(fence);
+		return;
+	}
+	dma_resv_list_set(list, count, fence, usage);
+	/* The slot is written before a reader can count it. */
+	smp_store_release(&list->num_fences, count + 1);
 }
 
-/* Snapshot the fences of usage <= @usage, with references. */
+/*
+ * Snapshot the fences of usage <= @usage, with references, locklessly as
+ * the kernel's unlocked dma_resv iterator does: under RCU, restarting if
+ * the list was replaced meanwhile. A fence whose last reference is gone is
+ * signalled and being freed: it is skipped.
+ */
 static unsigned int snapshot(struct dma_resv *obj, enum dma_resv_usage usage,
 			     struct dma_fence ***out)
 {
 	struct dma_fence **fences = NULL;
-	unsigned int i, n = 0;
+	struct dma_resv_list *list;
+	unsigned int i, n, count;
 
-	spin_lock(&obj->fences_lock);
-	if (obj->fences && obj->fences->num_fences) {
-		/* Atomic context: no reclaim while holding the fences lock. */
-		fences = kmalloc_array(obj->fences->num_fences, sizeof(*fences),
-				       GFP_NOWAIT | __GFP_NOFAIL);
-		for (i = 0; i < obj->fences->num_fences; i++)
-			if (obj->fences->table[i].usage <= usage)
-				fences[n++] = dma_fence_get(obj->fences->table[i].fence);
+	rcu_read_lock();
+restart:
+	n = 0;
+	list = rcu_dereference(obj->fences);
+	count = list ? smp_load_acquire(&list->num_fences) : 0;
+	if (count) {
+		/* In an RCU read-side section: no reclaim. */
+		fences = krealloc(fences, array_size(count, sizeof(*fences)),
+				  GFP_NOWAIT | __GFP_NOFAIL);
+		for (i = 0; i < count; i++) {
+			struct dma_fence *fence;
+			enum dma_resv_usage u;
+
+			dma_resv_list_entry(list, i, false, &fence, &u);
+			if (u > usage)
+				continue;
+			fence = dma_fence_get_rcu(fence);
+			if (fence)
+				fences[n++] = fence;
+		}
 	}
-	spin_unlock(&obj->fences_lock);
+	if (list != rcu_access_pointer(obj->fences)) {
+		while (n)
+			dma_fence_put(fences[--n]);
+		goto restart;
+	}
+	rcu_read_unlock();
 	*out = fences;
 	return n;
 }
@@ -208,7 +259,7 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 
 /**
  * dma_resv_test_signaled() - are all fences of @usage or stricter signalled?
- * @obj: the object.
+ * @obj: the object (locked or not).
  * @usage: the weakest usage to test.
  *
  * Return: true if they all are.
@@ -230,19 +281,24 @@ bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage)
 }
 
 /**
- * sw_dma_resv_fence_count() - fences currently attached.
- * @obj: the object.
+ * sw_dma_resv_fence_count() - unsignalled fences currently attached.
+ * @obj: the object (locked or not).
  *
  * Return: the count.
  */
 unsigned int sw_dma_resv_fence_count(struct dma_resv *obj)
 {
-	unsigned int n;
+	struct dma_fence **fences;
+	unsigned int i, n, live = 0;
 
-	spin_lock(&obj->fences_lock);
-	n = obj->fences ? obj->fences->num_fences : 0;
-	spin_unlock(&obj->fences_lock);
-	return n;
+	n = snapshot(obj, DMA_RESV_USAGE_BOOKKEEP, &fences);
+	for (i = 0; i < n; i++) {
+		if (!dma_fence_is_signaled(fences[i]))
+			live++;
+		dma_fence_put(fences[i]);
+	}
+	kfree(fences);
+	return live;
 }
 
 /**

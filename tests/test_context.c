@@ -6,6 +6,7 @@
  * slept; the safe variant of each stays silent.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/slab.h>
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/rcupdate.h>
 #include <linux/rculist.h>
 #include <linux/sched.h>
@@ -436,6 +438,139 @@ static const struct dma_fence_ops test_fence_ops = {
 	.get_timeline_name = tf_name,
 };
 
+/*
+ * Lockless dma_resv readers (dma_resv_test_signaled(), a zero-timeout
+ * dma_resv_wait_timeout()) walk the fence list under RCU while the resv
+ * holder adds fences and replaces the list as it grows and drops the
+ * signalled ones: the readers' results stay sane and nothing is reported.
+ * A smoke test: its window is too narrow to catch a list freed early (the
+ * next test shows that deterministically).
+ */
+struct resv_race {
+	struct dma_resv resv;
+	int stop;
+	unsigned long reads;
+};
+
+static void *resv_reader_fn(void *arg)
+{
+	struct resv_race *r = arg;
+
+	while (!smp_load_acquire(&r->stop)) {
+		dma_resv_test_signaled(&r->resv, DMA_RESV_USAGE_BOOKKEEP);
+		dma_resv_wait_timeout(&r->resv, DMA_RESV_USAGE_READ, false, 0);
+		__atomic_add_fetch(&r->reads, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void test_dma_resv_lockless_readers_race_list_replacement(void **state)
+{
+	int rounds = getenv("SW_UNDER_VALGRIND") ? 40 : 400;
+	struct resv_race r = { 0 };
+	spinlock_t lock;
+	pthread_t t;
+	int i, j;
+
+	spin_lock_init(&lock);
+	dma_resv_init(&r.resv);
+	assert_int_equal(pthread_create(&t, NULL, resv_reader_fn, &r), 0);
+	while (!__atomic_load_n(&r.reads, __ATOMIC_RELAXED))
+		sched_yield();
+	/* Until the reader has walked often enough, within a bound. */
+	for (i = 0; i < rounds || (__atomic_load_n(&r.reads, __ATOMIC_RELAXED) < 20 * rounds &&
+				   i < 50 * rounds); i++) {
+		/* Distinct contexts grow the list; signalled ones are dropped. */
+		struct dma_fence *f[6];
+
+		assert_int_equal(dma_resv_lock(&r.resv, NULL), 0);
+		assert_int_equal(dma_resv_reserve_fences(&r.resv, ARRAY_SIZE(f)), 0);
+		for (j = 0; j < ARRAY_SIZE(f); j++) {
+			f[j] = kzalloc(sizeof(*f[j]), GFP_KERNEL);
+			dma_fence_init(f[j], &test_fence_ops, &lock, dma_fence_context_alloc(1), 1);
+			dma_resv_add_fence(&r.resv, f[j], j % 2 ? DMA_RESV_USAGE_READ :
+					   DMA_RESV_USAGE_BOOKKEEP);
+		}
+		dma_resv_unlock(&r.resv);
+		for (j = 0; j < ARRAY_SIZE(f); j++) {
+			dma_fence_signal(f[j]);
+			dma_fence_put(f[j]);
+		}
+	}
+	smp_store_release(&r.stop, 1);
+	pthread_join(t, NULL);
+	assert_true(dma_resv_test_signaled(&r.resv, DMA_RESV_USAGE_BOOKKEEP));
+	assert_int_equal(sw_dma_resv_fence_count(&r.resv), 0);
+	dma_resv_fini(&r.resv);
+	rcu_barrier();
+}
+
+/*
+ * The resv holder replaces a full fence list: the old one must stay until
+ * every RCU reader that may hold it is gone (kfree_rcu), since lockless
+ * readers walk it. Seen deterministically: while this thread is in a read
+ * section, the replaced list is still allocated.
+ */
+struct resv_grow {
+	struct dma_resv *resv;
+	int ret;
+};
+
+static void *resv_grow_fn(void *arg)
+{
+	struct resv_grow *g = arg;
+
+	/* The list holds 4 unsignalled fences: 4 more need a new list. */
+	if (dma_resv_lock(g->resv, NULL))
+		return NULL;
+	g->ret = dma_resv_reserve_fences(g->resv, 4);
+	dma_resv_unlock(g->resv);
+	return NULL;
+}
+
+static void test_dma_resv_replaced_list_outlives_rcu_readers(void **state)
+{
+	struct dma_fence *f[4];
+	struct resv_grow g;
+	struct dma_resv resv;
+	spinlock_t lock;
+	pthread_t t;
+	long live, during;
+	int j;
+
+	spin_lock_init(&lock);
+	dma_resv_init(&resv);
+	assert_int_equal(dma_resv_lock(&resv, NULL), 0);
+	assert_int_equal(dma_resv_reserve_fences(&resv, ARRAY_SIZE(f)), 0);
+	for (j = 0; j < ARRAY_SIZE(f); j++) {
+		f[j] = kzalloc(sizeof(*f[j]), GFP_KERNEL);
+		dma_fence_init(f[j], &test_fence_ops, &lock, dma_fence_context_alloc(1), 1);
+		dma_resv_add_fence(&resv, f[j], DMA_RESV_USAGE_BOOKKEEP);
+	}
+	dma_resv_unlock(&resv);
+
+	g.resv = &resv;
+	g.ret = -1;
+	live = sw_slab_live();
+	rcu_read_lock();
+	assert_int_equal(pthread_create(&t, NULL, resv_grow_fn, &g), 0);
+	pthread_join(t, NULL);
+	during = sw_slab_live();
+	rcu_read_unlock();
+	assert_int_equal(g.ret, 0);
+	/* New list allocated, old one not yet freed. */
+	assert_int_equal(during, live + 1);
+	rcu_barrier();
+	assert_int_equal(sw_slab_live(), live);
+
+	for (j = 0; j < ARRAY_SIZE(f); j++) {
+		dma_fence_signal(f[j]);
+		dma_fence_put(f[j]);
+	}
+	dma_resv_fini(&resv);
+	rcu_barrier();
+}
+
 static void test_dma_fence_get_rcu_safe_follows_a_replaced_fence(void **state)
 {
 	struct dma_fence *f1 = kzalloc(sizeof(*f1), GFP_KERNEL);
@@ -530,6 +665,8 @@ int main(void)
 		SW_TEST(test_synchronize_rcu_waits_for_a_reader_on_another_thread),
 		SW_TEST(test_call_rcu_and_kfree_rcu_run_by_rcu_barrier),
 		SW_TEST(test_dma_fence_get_rcu_safe_follows_a_replaced_fence),
+		SW_TEST(test_dma_resv_lockless_readers_race_list_replacement),
+		SW_TEST(test_dma_resv_replaced_list_outlives_rcu_readers),
 		SW_TEST(test_threads_register_with_rcu_on_first_use),
 	};
 

@@ -22,9 +22,7 @@ struct dma_resv_list;
 
 struct dma_resv {
 	struct ww_mutex		lock;
-	/* shim: protects @fences against lockless readers (kernel: RCU). */
-	spinlock_t		fences_lock;
-	struct dma_resv_list	*fences;
+	struct dma_resv_list	__rcu *fences;
 };
 
 #define dma_resv_held(obj) lockdep_is_held(&(obj)->lock.base)
