@@ -1682,7 +1682,8 @@ static void report_sleep(struct ld_task *t, const char *what, const char *file, 
 
 		if (!start)
 			continue;
-		fprintf(f, "atomic since %s at: ", why[i]);
+		/* A signalling section is not atomic; it is named as context. */
+		fprintf(f, "%s %s at: ", i == 2 ? "inside" : "atomic since", why[i]);
 		put_ip(f, start->ip);
 		fputc('\n', f);
 		if (i == 0) {

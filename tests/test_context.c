@@ -185,7 +185,15 @@ static void test_gfp_kernel_in_fence_signalling_section_reports(void **state)
 	kfree(p);
 }
 
-static void test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent(void **state)
+/*
+ * As in the kernel, a process-context signalling section is not atomic:
+ * dma_fence_begin_signalling() is a lockdep map, not preempt_disable(), and
+ * drm_sched's run_job takes mutexes and may be preempted. What must not
+ * happen in it (waiting for a fence, reclaim, a lock held around a fence
+ * wait: test_lockdep.c) is caught through dma_fence_map; a sleep as such
+ * is legal.
+ */
+static void test_might_sleep_mutex_gfp_nowait_in_signalling_section_are_silent(void **state)
 {
 	struct mutex m;
 	bool cookie;
@@ -193,7 +201,7 @@ static void test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent(voi
 
 	mutex_init(&m);
 	cookie = dma_fence_begin_signalling();
-	/* As in the kernel, a signalling section may take sleeping locks. */
+	might_sleep();
 	mutex_lock(&m);
 	p = kmalloc(16, GFP_NOWAIT);
 	mutex_unlock(&m);
@@ -201,6 +209,134 @@ static void test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent(voi
 	assert_lockdep(0, NULL);
 	kfree(p);
 	mutex_destroy(&m);
+}
+
+static const char *tf_name(struct dma_fence *f)
+{
+	return "test";
+}
+
+static const struct dma_fence_ops test_fence_ops = {
+	.get_driver_name = tf_name,
+	.get_timeline_name = tf_name,
+};
+
+struct signal_cb {
+	struct dma_fence_cb cb;
+	spinlock_t other;
+	void *mem;
+	int runs;
+};
+
+/* A callback that sleeps: it runs under the fence's spinlock. */
+static void sleeping_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct signal_cb *s = container_of(cb, struct signal_cb, cb);
+
+	might_sleep();
+	s->runs++;
+}
+
+/* What a callback may do: other spinlocks, GFP_NOWAIT/GFP_ATOMIC. */
+static void nonblocking_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct signal_cb *s = container_of(cb, struct signal_cb, cb);
+
+	spin_lock(&s->other);
+	s->mem = kmalloc(32, GFP_NOWAIT);
+	s->runs++;
+	spin_unlock(&s->other);
+}
+
+/* Signal @f from a job-completion path: its own signalling section. */
+static noinline void complete_job(struct dma_fence *f)
+{
+	bool cookie = dma_fence_begin_signalling();
+
+	dma_fence_signal(f);
+	dma_fence_end_signalling(cookie);
+}
+
+static struct dma_fence *cb_fence(spinlock_t *lock, struct signal_cb *s,
+				  dma_fence_func_t func)
+{
+	struct dma_fence *f = kzalloc(sizeof(*f), GFP_KERNEL);
+
+	assert_non_null(f);
+	spin_lock_init(lock);
+	spin_lock_init(&s->other);
+	dma_fence_init(f, &test_fence_ops, lock, dma_fence_context_alloc(1), 1);
+	assert_int_equal(dma_fence_add_callback(f, &s->cb, func), 0);
+	return f;
+}
+
+/*
+ * Fence callbacks run from dma_fence_signal() under the fence's lock: a
+ * sleep there is reported naming the sleep, the spinlock and the
+ * signalling section it was signalled from.
+ */
+static void test_might_sleep_in_fence_callback_names_all_locations(void **state)
+{
+	struct signal_cb s = {};
+	struct dma_fence *f;
+	spinlock_t lock;
+	const char *r;
+
+	f = cb_fence(&lock, &s, sleeping_cb);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	complete_job(f);
+	assert_int_equal(s.runs, 1);
+	assert_lockdep(1, SLEEP_BUG);
+	r = sw_report_last();
+	assert_non_null(strstr(r, "test_context.c:"));
+	assert_non_null(strstr(r, "spinning lock taken at: dma_fence_signal_timestamp"));
+	assert_non_null(strstr(r, "inside fence-signalling critical section begun at: "
+				  "complete_job"));
+	dma_fence_put(f);
+}
+
+/* The safe variant: a callback that does not block is silent. */
+static void test_nonblocking_fence_callback_is_silent(void **state)
+{
+	struct signal_cb s = {};
+	struct dma_fence *f;
+	spinlock_t lock;
+
+	f = cb_fence(&lock, &s, nonblocking_cb);
+	complete_job(f);
+	assert_int_equal(s.runs, 1);
+	assert_lockdep(0, NULL);
+	kfree(s.mem);
+	dma_fence_put(f);
+}
+
+/* A sleeping allocation in a callback is reported the same way. */
+static void gfp_kernel_cb(struct dma_fence *f, struct dma_fence_cb *cb)
+{
+	struct signal_cb *s = container_of(cb, struct signal_cb, cb);
+
+	s->mem = kmalloc(32, GFP_KERNEL);
+	s->runs++;
+}
+
+static void test_gfp_kernel_in_fence_callback_reports(void **state)
+{
+	struct signal_cb s = {};
+	struct dma_fence *f;
+	spinlock_t lock;
+
+	f = cb_fence(&lock, &s, gfp_kernel_cb);
+	/*
+	 * Two reports, as in the kernel: lockdep sees fence lock -> reclaim
+	 * against the primed reclaim -> fence wait, then the atomic-sleep check.
+	 */
+	sw_expect_reports(SW_REPORT_LOCKDEP, 2);
+	dma_fence_signal(f);
+	assert_lockdep(2, "sleeping allocation at");
+	assert_non_null(strstr(sw_report_last(),
+			       "spinning lock taken at: dma_fence_signal_timestamp"));
+	kfree(s.mem);
+	dma_fence_put(f);
 }
 
 /* ---- PROVE_RCU --------------------------------------------------------- */
@@ -428,16 +564,6 @@ static void test_call_rcu_and_kfree_rcu_run_by_rcu_barrier(void **state)
 	/* The teardown's leak check sees both objects freed. */
 }
 
-static const char *tf_name(struct dma_fence *f)
-{
-	return "test";
-}
-
-static const struct dma_fence_ops test_fence_ops = {
-	.get_driver_name = tf_name,
-	.get_timeline_name = tf_name,
-};
-
 /*
  * Lockless dma_resv readers (dma_resv_test_signaled(), a zero-timeout
  * dma_resv_wait_timeout()) walk the fence list under RCU while the resv
@@ -653,7 +779,10 @@ int main(void)
 		SW_TEST(test_gfp_nowait_in_rcu_read_section_is_silent),
 		SW_TEST(test_gfp_kernel_page_in_spinlock_reports),
 		SW_TEST(test_gfp_kernel_in_fence_signalling_section_reports),
-		SW_TEST(test_gfp_nowait_and_mutex_in_fence_signalling_section_are_silent),
+		SW_TEST(test_might_sleep_mutex_gfp_nowait_in_signalling_section_are_silent),
+		SW_TEST(test_might_sleep_in_fence_callback_names_all_locations),
+		SW_TEST(test_nonblocking_fence_callback_is_silent),
+		SW_TEST(test_gfp_kernel_in_fence_callback_reports),
 		SW_TEST(test_rcu_dereference_outside_read_section_reports),
 		SW_TEST(test_rcu_dereference_inside_read_section_is_silent),
 		SW_TEST(test_rcu_dereference_protected_without_its_lock_reports),

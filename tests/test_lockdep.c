@@ -334,6 +334,9 @@ static void test_fence_wait_under_resv_vs_resv_in_signalling_section_reports(voi
  * The world teaches lockdep the kernel's boot-time orders (dma_resv_lockdep()):
  * reclaim, and so fence waits, may happen under a resv. Taking a resv inside
  * a signalling section is then reported at once, before any such wait ran.
+ * Review rule (v1, panthor_vm_bo_free()): the resv lock can't be taken in
+ * the dma signalling path. The report names where the section began and
+ * where the resv was taken.
  */
 static void test_resv_in_signalling_section_reports_at_once_in_primed_world(void **state)
 {
@@ -346,6 +349,10 @@ static void test_resv_in_signalling_section_reports_at_once_in_primed_world(void
 	assert_int_equal(dma_resv_lock(&resv, NULL), 0);
 	assert_lockdep(1, CIRCULAR);
 	assert_non_null(strstr(sw_report_last(), "(fs_reclaim)"));
+	assert_non_null(strstr(sw_report_last(), "(reservation_ww_class_mutex), at: "
+			       "test_resv_in_signalling_section"));
+	assert_non_null(strstr(sw_report_last(), "(dma_fence_map), at: "
+			       "test_resv_in_signalling_section"));
 	dma_resv_unlock(&resv);
 	dma_fence_end_signalling(cookie);
 	dma_resv_fini(&resv);

@@ -37,23 +37,24 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 			   bool intr, unsigned long timeout);
 bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage);
 
-static inline int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
+/* shim: lock wrappers always inline, so lockdep names their caller at -O0 too. */
+static __always_inline int dma_resv_lock(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
 {
 	return ww_mutex_lock(&obj->lock, ctx);
 }
 
-static inline int dma_resv_lock_interruptible(struct dma_resv *obj,
-					      struct ww_acquire_ctx *ctx)
+static __always_inline int dma_resv_lock_interruptible(struct dma_resv *obj,
+						       struct ww_acquire_ctx *ctx)
 {
 	return ww_mutex_lock_interruptible(&obj->lock, ctx);
 }
 
-static inline void dma_resv_lock_slow(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
+static __always_inline void dma_resv_lock_slow(struct dma_resv *obj, struct ww_acquire_ctx *ctx)
 {
 	ww_mutex_lock_slow(&obj->lock, ctx);
 }
 
-static inline bool __must_check dma_resv_trylock(struct dma_resv *obj)
+static __always_inline bool __must_check dma_resv_trylock(struct dma_resv *obj)
 {
 	return ww_mutex_trylock(&obj->lock, NULL);
 }
@@ -68,7 +69,7 @@ static inline struct ww_acquire_ctx *dma_resv_locking_ctx(struct dma_resv *obj)
 	return READ_ONCE(obj->lock.ctx);
 }
 
-static inline void dma_resv_unlock(struct dma_resv *obj)
+static __always_inline void dma_resv_unlock(struct dma_resv *obj)
 {
 	ww_mutex_unlock(&obj->lock);
 }
