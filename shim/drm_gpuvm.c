@@ -253,6 +253,7 @@ void drm_gpuvm_init(struct drm_gpuvm *gpuvm, const char *name,
 		    u64 reserve_offset, u64 reserve_range,
 		    const struct drm_gpuvm_ops *ops)
 {
+	gpuvm->rb.tree = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&gpuvm->rb.list);
 
 	INIT_LIST_HEAD(&gpuvm->extobj.list);
@@ -277,6 +278,7 @@ void drm_gpuvm_init(struct drm_gpuvm *gpuvm, const char *name,
 	gpuvm->mm_range = range;
 
 	memset(&gpuvm->kernel_alloc_node, 0, sizeof(gpuvm->kernel_alloc_node));
+	RB_CLEAR_NODE(&gpuvm->kernel_alloc_node.rb.node);
 	if (reserve_range) {
 		gpuvm->kernel_alloc_node.va.addr = reserve_offset;
 		gpuvm->kernel_alloc_node.va.range = reserve_range;
@@ -290,10 +292,10 @@ static void drm_gpuvm_fini(struct drm_gpuvm *gpuvm)
 {
 	gpuvm->name = NULL;
 
-	if (gpuvm->kernel_alloc_node.va.range)
+	if (!RB_EMPTY_NODE(&gpuvm->kernel_alloc_node.rb.node))
 		__drm_gpuva_remove(&gpuvm->kernel_alloc_node);
 
-	drm_WARN(gpuvm->drm, !list_empty(&gpuvm->rb.list),
+	drm_WARN(gpuvm->drm, !RB_EMPTY_ROOT(&gpuvm->rb.tree.rb_root),
 		 "VM freed with mappings still inserted\n");
 	drm_WARN(gpuvm->drm, !list_empty(&gpuvm->extobj.list),
 		 "VM freed with a non-empty extobj list\n");
@@ -861,41 +863,62 @@ void drm_gpuvm_bo_evict(struct drm_gpuvm_bo *vm_bo, bool evict)
 }
 EXPORT_SYMBOL_GPL(drm_gpuvm_bo_evict);
 
+static struct drm_gpuva *to_gpuva(struct rb_node *node)
+{
+	return rb_entry(node, struct drm_gpuva, rb.node);
+}
+
 /*
  * The first mapping overlapping [@first, @last], i.e. the one with the
- * lowest address: mappings never overlap, so both their starts and their
- * ends grow along the sorted list.
+ * lowest address: mappings never overlap, so their starts and their ends
+ * grow together in tree order, and the lowest mapping ending at or after
+ * @first is the only candidate.
  */
 static struct drm_gpuva *gpuva_first_overlap(struct drm_gpuvm *gpuvm, u64 first, u64 last)
 {
-	struct drm_gpuva *va;
+	struct rb_node *node = gpuvm->rb.tree.rb_root.rb_node;
+	struct drm_gpuva *found = NULL;
 
-	list_for_each_entry(va, &gpuvm->rb.list, rb.entry) {
-		if (gpuva_last(va) < first)
-			continue;
-		return va->va.addr <= last ? va : NULL;
+	while (node) {
+		struct drm_gpuva *va = to_gpuva(node);
+
+		if (gpuva_last(va) >= first) {
+			found = va;
+			node = node->rb_left;
+		} else {
+			node = node->rb_right;
+		}
 	}
 
-	return NULL;
+	return found && found->va.addr <= last ? found : NULL;
 }
 
 static int __drm_gpuva_insert(struct drm_gpuvm *gpuvm, struct drm_gpuva *va)
 {
-	u64 last = gpuva_last(va);
-	struct list_head *before = &gpuvm->rb.list;
-	struct drm_gpuva *pos;
+	struct rb_node **link = &gpuvm->rb.tree.rb_root.rb_node;
+	struct rb_node *parent = NULL, *next;
+	bool leftmost = true;
 
-	list_for_each_entry(pos, &gpuvm->rb.list, rb.entry) {
-		if (gpuva_last(pos) < va->va.addr)
-			continue;
-		if (pos->va.addr <= last)
-			return -EEXIST;
-		before = &pos->rb.entry;
-		break;
+	if (gpuva_first_overlap(gpuvm, va->va.addr, gpuva_last(va)))
+		return -EEXIST;
+
+	while (*link) {
+		parent = *link;
+		if (va->va.addr < to_gpuva(parent)->va.addr) {
+			link = &parent->rb_left;
+		} else {
+			link = &parent->rb_right;
+			leftmost = false;
+		}
 	}
 
 	va->vm = gpuvm;
-	list_add_tail(&va->rb.entry, before);
+	rb_link_node(&va->rb.node, parent, link);
+	rb_insert_color_cached(&va->rb.node, &gpuvm->rb.tree, leftmost);
+
+	/* The list follows tree order: insert before the next mapping. */
+	next = rb_next(&va->rb.node);
+	list_add_tail(&va->rb.entry, next ? &to_gpuva(next)->rb.entry : &gpuvm->rb.list);
 
 	return 0;
 }
@@ -928,6 +951,8 @@ EXPORT_SYMBOL_GPL(drm_gpuva_insert);
 
 static void __drm_gpuva_remove(struct drm_gpuva *va)
 {
+	rb_erase_cached(&va->rb.node, &va->vm->rb.tree);
+	RB_CLEAR_NODE(&va->rb.node);
 	list_del_init(&va->rb.entry);
 }
 

@@ -6,6 +6,8 @@
  * drm_gpuvm_prepare_objects() and drm_gpuvm_validate(), fences added to the
  * locked resvs, and the lockdep assertions on the GEM's gpuva list.
  */
+#include <stdlib.h>
+
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -839,6 +841,118 @@ static void test_invalid_ranges(void **state)
 	drm_gem_object_put(a);
 }
 
+/*
+ * The VM's mapping index against a model: random inserts (some refused as
+ * overlapping) and removals on a grid of pages, and after each one the
+ * lookups (find_first over random ranges, find_prev, find_next) and the
+ * address-ordered walk agree with a brute-force scan of the model.
+ */
+#define GRID		64
+#define GRID_BASE	0x100000ULL
+
+static struct drm_gpuva *model_first(struct drm_gpuva *const owner[GRID], int first, int n)
+{
+	int i;
+
+	for (i = first; i < first + n && i < GRID; i++) {
+		if (owner[i])
+			return owner[i];
+	}
+	return NULL;
+}
+
+static u64 grid_addr(int slot)
+{
+	return GRID_BASE + (u64)slot * PAGE_SIZE;
+}
+
+static void check_index(struct drm_gpuvm *vm, struct drm_gpuva *const owner[GRID], int mapped)
+{
+	struct drm_gpuva *va, *prev = NULL;
+	int n = 0, first, len;
+
+	drm_gpuvm_for_each_va(va, vm) {
+		if (prev)
+			assert_true(prev->va.addr + prev->va.range <= va->va.addr);
+		prev = va;
+		n++;
+	}
+	assert_int_equal(n, mapped + 1);
+
+	first = rand() % GRID;
+	len = 1 + rand() % (GRID - first);
+	assert_ptr_equal(drm_gpuva_find_first(vm, grid_addr(first), len * PAGE_SIZE),
+			 model_first(owner, first, len));
+
+	va = owner[first];
+	if (va) {
+		int slot = (va->va.addr - GRID_BASE) / PAGE_SIZE;
+		int end = slot + va->va.range / PAGE_SIZE;
+
+		assert_ptr_equal(drm_gpuva_find(vm, va->va.addr, va->va.range), va);
+		/* As the kernel's: [start - 1, start] also overlaps @va itself. */
+		assert_ptr_equal(drm_gpuva_find_prev(vm, va->va.addr),
+				 slot && owner[slot - 1] ? owner[slot - 1] : va);
+		assert_ptr_equal(drm_gpuva_find_next(vm, va->va.addr + va->va.range),
+				 end < GRID ? owner[end] : NULL);
+	}
+}
+
+static void test_va_index_matches_a_model(void **state)
+{
+	struct drm_gpuvm *vm = tvm_new(state, PROT_IMM);
+	struct drm_gpuva *owner[GRID] = {};
+	int op, i, mapped = 0, refused = 0;
+
+	srand(10);
+	for (op = 0; op < 4000; op++) {
+		int first = rand() % GRID;
+		struct drm_gpuva *va = owner[first];
+
+		if (va && rand() % 2) {
+			for (i = 0; i < GRID; i++)
+				if (owner[i] == va)
+					owner[i] = NULL;
+			drm_gpuva_remove(va);
+			kfree(va);
+			mapped--;
+		} else {
+			int len = 1 + rand() % min(4, GRID - first);
+			bool free_range = !model_first(owner, first, len);
+
+			va = kzalloc(sizeof(*va), GFP_KERNEL);
+			assert_non_null(va);
+			drm_gpuva_init(va, grid_addr(first), len * PAGE_SIZE, NULL, 0);
+			assert_int_equal(drm_gpuva_insert(vm, va), free_range ? 0 : -EEXIST);
+			if (free_range) {
+				for (i = first; i < first + len; i++)
+					owner[i] = va;
+				mapped++;
+			} else {
+				kfree(va);
+				refused++;
+			}
+		}
+		check_index(vm, owner, mapped);
+	}
+	/* Both paths ran many times. */
+	assert_true(refused > 100 && mapped > 0);
+
+	for (i = 0; i < GRID; i++) {
+		struct drm_gpuva *va = owner[i];
+		int j;
+
+		if (!va)
+			continue;
+		for (j = i; j < GRID; j++)
+			if (owner[j] == va)
+				owner[j] = NULL;
+		drm_gpuva_remove(va);
+		kfree(va);
+	}
+	vm_teardown(vm);
+}
+
 /* The list form of the same walk gives the same steps and changes nothing. */
 static void test_ops_create(void **state)
 {
@@ -1317,6 +1431,7 @@ int main(void)
 		SW_TEST(test_split_merge_cases),
 		SW_TEST(test_step_error_stops_walk),
 		SW_TEST(test_invalid_ranges),
+		SW_TEST(test_va_index_matches_a_model),
 		SW_TEST(test_ops_create),
 		SW_TEST(test_vm_bo_put_releases_refs),
 		SW_TEST(test_extobj_evicted_via_prepare_objects),

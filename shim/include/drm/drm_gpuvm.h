@@ -11,6 +11,7 @@
 #include <linux/dma-resv.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -47,6 +48,7 @@ enum drm_gpuva_flags {
  * @gem.obj: the mapped GEM object, NULL for a mapping without backing.
  * @gem.entry: link in &drm_gpuvm_bo.list.gpuva.
  * @rb: the VM's bookkeeping of its mappings.
+ * @rb.node: node in &drm_gpuvm.rb.tree, keyed by address.
  * @rb.entry: link in &drm_gpuvm.rb.list, which is kept sorted by address.
  *
  * Drivers usually embed this in their own mapping structure.
@@ -67,8 +69,9 @@ struct drm_gpuva {
 		struct list_head entry;
 	} gem;
 
-	/* shim: no interval tree; the sorted @rb.entry list serves lookups in O(n). */
+	/* shim: a plain rb-tree by address (mappings never overlap), no __subtree_last. */
 	struct {
+		struct rb_node node;
 		struct list_head entry;
 	} rb;
 };
@@ -148,6 +151,7 @@ enum drm_gpuvm_flags {
  * @mm_start: start of the managed VA range.
  * @mm_range: length of the managed VA range.
  * @rb: the mappings.
+ * @rb.tree: every &struct drm_gpuva of the VM, for lookups in O(log n).
  * @rb.list: every &struct drm_gpuva of the VM, sorted by address.
  * @kref: reference count; the last put calls &drm_gpuvm_ops.vm_free.
  * @kernel_alloc_node: the range reserved for the kernel, if any.
@@ -170,8 +174,8 @@ struct drm_gpuvm {
 	u64 mm_start;
 	u64 mm_range;
 
-	/* shim: no rb_root_cached tree, see struct drm_gpuva. */
 	struct {
+		struct rb_root_cached tree;
 		struct list_head list;
 	} rb;
 
