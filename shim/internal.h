@@ -57,6 +57,8 @@ void free_anon_inode_shim(struct inode *inode);
 
 /* lockdep.c: WARN if current is in a no-block section; @what would block. */
 void no_block_check_wait_shim(const char *what);
+/* lockdep.c: schedule()'s checks: "scheduling while atomic", a switch under RCU. */
+void schedule_debug_shim(unsigned long ip);
 
 /* interleave.c: for the blocking primitives of a scheduled run. */
 bool sw_il_current(void);

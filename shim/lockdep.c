@@ -1613,6 +1613,8 @@ void lockdep_reset_world(void)
 
 /* ---- might_sleep() ----------------------------------------------------- */
 
+#define SLEEP_IN_ATOMIC	"BUG: sleeping function called from invalid context"
+
 /* The outermost held lock making current atomic: @kind 0 spin, 1 RCU, 2 fence. */
 static const struct held_lock *atomic_start(const struct ld_task *t, int kind)
 {
@@ -1643,8 +1645,8 @@ static bool in_atomic_shim(const struct ld_task *t)
  * __might_resched()'s splat: where current slept, and where each atomic
  * section it is in began (the kernel's "Preemption disabled at:").
  */
-static void report_sleep(struct ld_task *t, const char *what, const char *file, int line,
-			 unsigned long ip)
+static void report_sleep(struct ld_task *t, const char *title, const char *what,
+			 const char *file, int line, unsigned long ip)
 {
 	static const char *const why[] = {
 		"spinning lock taken",
@@ -1664,7 +1666,7 @@ static void report_sleep(struct ld_task *t, const char *what, const char *file, 
 	if (!seen_first(SEEN_SLEEP, NULL, h))
 		return;
 
-	f = text_begin(&r, "BUG: sleeping function called from invalid context");
+	f = text_begin(&r, title);
 	if (what)
 		fprintf(f, "%s ", what);
 	if (file) {
@@ -1712,7 +1714,46 @@ void __might_sleep(const char *file, int line)
 
 	if (likely(!in_atomic_shim(t)))
 		return;
-	report_sleep(t, NULL, file, line, _RET_IP_);
+	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, _RET_IP_);
+}
+
+/**
+ * __might_resched() - report a reschedule point in atomic context.
+ * @file: caller's file.
+ * @line: caller's line.
+ * @offsets: the spinning locks (low bits) and RCU read-side nesting (from
+ *	MIGHT_RESCHED_RCU_SHIFT up) the caller is allowed to hold, as
+ *	cond_resched_lock() and friends pass them; 0 for cond_resched().
+ *
+ * Reports, as __might_sleep() does, when current holds anything else.
+ */
+void __might_resched(const char *file, int line, unsigned int offsets)
+{
+	struct ld_task *t = &ld_task;
+
+	if (likely(t->nr_spin == (offsets & MIGHT_RESCHED_PREEMPT_MASK) &&
+		   t->nr_rcu == offsets >> MIGHT_RESCHED_RCU_SHIFT))
+		return;
+	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, _RET_IP_);
+}
+
+/*
+ * schedule()'s own checks: in atomic context the kernel's __schedule_bug(),
+ * in an RCU read-side section (preemptible RCU) rcu_note_context_switch()'s
+ * lockdep warning; both name the switch and where the section began.
+ */
+void schedule_debug_shim(unsigned long ip)
+{
+	struct ld_task *t = &ld_task;
+
+	if (likely(!in_atomic_shim(t)))
+		return;
+	if (t->nr_spin)
+		report_sleep(t, "BUG: scheduling while atomic", "schedule()", NULL, 0, ip);
+	else
+		report_sleep(t, "WARNING: suspicious RCU usage",
+			     "Voluntary context switch within RCU read-side critical section!",
+			     NULL, 0, ip);
 }
 
 /**
@@ -1827,7 +1868,7 @@ void might_alloc(gfp_t gfp_mask)
 		lock_release(&fs_reclaim_map, _RET_IP_);
 	}
 	if (gfpflags_allow_blocking(gfp_mask) && unlikely(in_atomic_shim(t)))
-		report_sleep(t, "sleeping allocation", NULL, 0, _RET_IP_);
+		report_sleep(t, SLEEP_IN_ATOMIC, "sleeping allocation", NULL, 0, _RET_IP_);
 }
 
 /* ---- dma-fence signalling annotation ----------------------------------- */

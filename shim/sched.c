@@ -134,9 +134,15 @@ long schedule_timeout_uninterruptible(long timeout)
 	return schedule_timeout(timeout);
 }
 
-/** schedule() - let another thread run. */
+/**
+ * schedule() - let another thread run.
+ *
+ * Reports scheduling in atomic context or inside an RCU read-side
+ * critical section, as the kernel's debug checks do.
+ */
 void schedule(void)
 {
+	schedule_debug_shim(_RET_IP_);
 	if (sw_il_current())
 		sw_il_point(SW_IL_YIELD, NULL, NULL, _RET_IP_);
 	else

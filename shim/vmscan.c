@@ -174,6 +174,7 @@ static unsigned long do_shrink_slab(struct shrink_control *sc, struct shrinker *
 		freed += ret;
 		total_scan -= sc->nr_scanned;
 		scanned += sc->nr_scanned;
+		cond_resched();
 	}
 
 	next_deferred = max(nr + delta - scanned, 0L);

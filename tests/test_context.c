@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /*
- * Self-tests of the execution-context checks (CONFIG_DEBUG_ATOMIC_SLEEP and
- * PROVE_RCU as the shim has them) and of RCU itself: each misuse is
+ * Self-tests of the execution-context checks (CONFIG_DEBUG_ATOMIC_SLEEP,
+ * schedule()'s debug checks and PROVE_RCU as the shim has them) and of RCU itself: each misuse is
  * reported once, naming where the atomic section began and where current
  * slept; the safe variant of each stays silent.
  */
@@ -163,6 +163,99 @@ static void test_gfp_kernel_page_in_spinlock_reports(void **state)
 	spin_unlock(&s);
 	if (page)
 		__free_page(page);
+}
+
+/* cond_resched() is a reschedule point: __might_resched() checks it. */
+static void test_cond_resched_in_spinlock_names_both_locations(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	cond_resched();
+	assert_lockdep(1, SLEEP_BUG);
+	assert_non_null(strstr(sw_report_last(), "test_context.c:"));
+	assert_non_null(strstr(sw_report_last(),
+			       "spinning lock taken at: test_cond_resched_in_spinlock"));
+	spin_unlock(&s);
+}
+
+static void test_cond_resched_in_rcu_read_section_reports(void **state)
+{
+	rcu_read_lock();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	cond_resched();
+	assert_lockdep(1, SLEEP_BUG);
+	assert_non_null(strstr(sw_report_last(), "RCU read-side critical section begun at: "
+				  "test_cond_resched_in_rcu"));
+	rcu_read_unlock();
+}
+
+/*
+ * The safe variants: outside any section, and with exactly the spinlock
+ * the caller declares (cond_resched_lock()'s offsets).
+ */
+static void test_cond_resched_outside_or_with_declared_lock_is_silent(void **state)
+{
+	spinlock_t s;
+
+	cond_resched();
+	spin_lock_init(&s);
+	spin_lock(&s);
+	__might_resched(__FILE__, __LINE__, 1);
+	spin_unlock(&s);
+	rcu_read_lock();
+	__might_resched(__FILE__, __LINE__, 1U << MIGHT_RESCHED_RCU_SHIFT);
+	rcu_read_unlock();
+	assert_lockdep(0, NULL);
+}
+
+/* A declared lock that is not held is as wrong as an undeclared one. */
+static void test_might_resched_without_the_declared_lock_reports(void **state)
+{
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	__might_resched(__FILE__, __LINE__, 1);
+	assert_lockdep(1, SLEEP_BUG);
+}
+
+static void test_schedule_in_spinlock_reports_scheduling_while_atomic(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	schedule();
+	assert_lockdep(1, "BUG: scheduling while atomic");
+	assert_non_null(strstr(sw_report_last(), "schedule() at test_schedule_in_spinlock"));
+	assert_non_null(strstr(sw_report_last(),
+			       "spinning lock taken at: test_schedule_in_spinlock"));
+	spin_unlock(&s);
+}
+
+static void test_schedule_in_rcu_read_section_reports_context_switch(void **state)
+{
+	rcu_read_lock();
+	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
+	schedule();
+	assert_lockdep(1, "Voluntary context switch within RCU read-side critical section!");
+	assert_non_null(strstr(sw_report_last(), "RCU read-side critical section begun at: "
+				  "test_schedule_in_rcu"));
+	rcu_read_unlock();
+}
+
+static void test_schedule_after_unlock_is_silent(void **state)
+{
+	spinlock_t s;
+
+	spin_lock_init(&s);
+	spin_lock(&s);
+	spin_unlock(&s);
+	rcu_read_lock();
+	rcu_read_unlock();
+	schedule();
+	assert_lockdep(0, NULL);
 }
 
 static void test_gfp_kernel_in_fence_signalling_section_reports(void **state)
@@ -778,6 +871,13 @@ int main(void)
 		SW_TEST(test_gfp_kernel_in_rcu_read_section_reports),
 		SW_TEST(test_gfp_nowait_in_rcu_read_section_is_silent),
 		SW_TEST(test_gfp_kernel_page_in_spinlock_reports),
+		SW_TEST(test_cond_resched_in_spinlock_names_both_locations),
+		SW_TEST(test_cond_resched_in_rcu_read_section_reports),
+		SW_TEST(test_cond_resched_outside_or_with_declared_lock_is_silent),
+		SW_TEST(test_might_resched_without_the_declared_lock_reports),
+		SW_TEST(test_schedule_in_spinlock_reports_scheduling_while_atomic),
+		SW_TEST(test_schedule_in_rcu_read_section_reports_context_switch),
+		SW_TEST(test_schedule_after_unlock_is_silent),
 		SW_TEST(test_gfp_kernel_in_fence_signalling_section_reports),
 		SW_TEST(test_might_sleep_mutex_gfp_nowait_in_signalling_section_are_silent),
 		SW_TEST(test_might_sleep_in_fence_callback_names_all_locations),

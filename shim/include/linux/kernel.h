@@ -21,8 +21,17 @@
 void __might_sleep(const char *file, int line);
 #define might_sleep() __might_sleep(__FILE__, __LINE__)
 #define might_sleep_if(cond) do { if (cond) might_sleep(); } while (0)
+
+/* @offsets: spinning locks (the preempt count) and RCU nesting the caller may hold. */
+#define MIGHT_RESCHED_RCU_SHIFT		8
+#define MIGHT_RESCHED_PREEMPT_MASK	((1U << MIGHT_RESCHED_RCU_SHIFT) - 1)
+void __might_resched(const char *file, int line, unsigned int offsets);
+
 int _cond_resched(void);
-#define cond_resched() _cond_resched()
+#define cond_resched() ({				\
+	__might_resched(__FILE__, __LINE__, 0);		\
+	_cond_resched();				\
+})
 
 #define _RET_IP_	((unsigned long)__builtin_return_address(0))
 
