@@ -183,48 +183,84 @@ void dma_resv_add_fence(struct dma_resv *obj, struct dma_fence *fence,
 	smp_store_release(&list->num_fences, count + 1);
 }
 
-/*
- * Snapshot the fences of usage <= @usage, with references, locklessly as
- * the kernel's unlocked dma_resv iterator does: under RCU, restarting if
- * the list was replaced meanwhile. A fence whose last reference is gone is
- * signalled and being freed: it is skipped.
- */
-static unsigned int snapshot(struct dma_resv *obj, enum dma_resv_usage usage,
-			     struct dma_fence ***out)
+/* Under RCU: walk @cursor->obj's current list from its start. */
+static void dma_resv_iter_restart_unlocked(struct dma_resv_iter *cursor)
 {
-	struct dma_fence **fences = NULL;
-	struct dma_resv_list *list;
-	unsigned int i, n, count;
+	cursor->index = 0;
+	cursor->fences = rcu_dereference(cursor->obj->fences);
+	cursor->num_fences = cursor->fences ? smp_load_acquire(&cursor->fences->num_fences) : 0;
+	cursor->is_restarted = true;
+}
+
+/*
+ * Under RCU: drop the current fence and take the next unsignalled one of
+ * the walked usages. A fence whose last reference is gone was put by a
+ * writer that replaced it: the list changed, so the walk starts over.
+ */
+static void dma_resv_iter_walk_unlocked(struct dma_resv_iter *cursor)
+{
+	for (;;) {
+		dma_fence_put(cursor->fence);
+		cursor->fence = NULL;
+		if (cursor->index >= cursor->num_fences)
+			return;
+
+		dma_resv_list_entry(cursor->fences, cursor->index++, false, &cursor->fence,
+				    &cursor->fence_usage);
+		cursor->fence = dma_fence_get_rcu(cursor->fence);
+		if (!cursor->fence) {
+			dma_resv_iter_restart_unlocked(cursor);
+			continue;
+		}
+		if (cursor->fence_usage <= cursor->usage &&
+		    !dma_fence_is_signaled(cursor->fence))
+			return;
+	}
+}
+
+/**
+ * dma_resv_iter_first_unlocked() - the first fence of an unlocked walk.
+ * @cursor: the walk.
+ *
+ * Return: the fence, referenced, or NULL if there is none.
+ */
+struct dma_fence *dma_resv_iter_first_unlocked(struct dma_resv_iter *cursor)
+{
+	rcu_read_lock();
+	do {
+		dma_resv_iter_restart_unlocked(cursor);
+		dma_resv_iter_walk_unlocked(cursor);
+	} while (rcu_access_pointer(cursor->obj->fences) != cursor->fences);
+	rcu_read_unlock();
+
+	return cursor->fence;
+}
+
+/**
+ * dma_resv_iter_next_unlocked() - the next fence of an unlocked walk.
+ * @cursor: the walk.
+ *
+ * Drops the previous fence's reference; the walk starts over if the list
+ * was replaced since.
+ *
+ * Return: the fence, referenced, or NULL at the end.
+ */
+struct dma_fence *dma_resv_iter_next_unlocked(struct dma_resv_iter *cursor)
+{
+	bool restart;
 
 	rcu_read_lock();
-restart:
-	n = 0;
-	list = rcu_dereference(obj->fences);
-	count = list ? smp_load_acquire(&list->num_fences) : 0;
-	if (count) {
-		/* In an RCU read-side section: no reclaim. */
-		fences = krealloc(fences, array_size(count, sizeof(*fences)),
-				  GFP_NOWAIT | __GFP_NOFAIL);
-		for (i = 0; i < count; i++) {
-			struct dma_fence *fence;
-			enum dma_resv_usage u;
-
-			dma_resv_list_entry(list, i, false, &fence, &u);
-			if (u > usage)
-				continue;
-			fence = dma_fence_get_rcu(fence);
-			if (fence)
-				fences[n++] = fence;
-		}
-	}
-	if (list != rcu_access_pointer(obj->fences)) {
-		while (n)
-			dma_fence_put(fences[--n]);
-		goto restart;
-	}
+	cursor->is_restarted = false;
+	restart = rcu_access_pointer(cursor->obj->fences) != cursor->fences;
+	do {
+		if (restart)
+			dma_resv_iter_restart_unlocked(cursor);
+		dma_resv_iter_walk_unlocked(cursor);
+		restart = true;
+	} while (rcu_access_pointer(cursor->obj->fences) != cursor->fences);
 	rcu_read_unlock();
-	*out = fences;
-	return n;
+
+	return cursor->fence;
 }
 
 /**
@@ -241,19 +277,25 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 			   bool intr, unsigned long timeout)
 {
 	long ret = timeout ? (long)timeout : 1;
-	struct dma_fence **fences;
-	unsigned int i, n;
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	bool waited = false;
 
-	n = snapshot(obj, usage, &fences);
-	/* A wait on no fence still could have blocked: say so as one would. */
-	if (!n && timeout)
-		no_block_check_wait_shim("dma_resv_wait_timeout()");
-	for (i = 0; i < n; i++) {
-		if (ret > 0)
-			ret = dma_fence_wait_timeout(fences[i], intr, ret);
-		dma_fence_put(fences[i]);
+	dma_resv_iter_begin(&cursor, obj, usage);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		waited = true;
+		ret = dma_fence_wait_timeout(fence, intr, timeout);
+		if (ret <= 0)
+			break;
+		/* A zero timeout only tests each fence; else what is left carries on. */
+		if (timeout)
+			timeout = ret;
 	}
-	kfree(fences);
+	dma_resv_iter_end(&cursor);
+
+	/* A wait on no fence still could have blocked: say so as one would. */
+	if (!waited && timeout)
+		no_block_check_wait_shim("dma_resv_wait_timeout()");
 	return ret;
 }
 
@@ -266,17 +308,16 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
  */
 bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage)
 {
-	struct dma_fence **fences;
-	unsigned int i, n;
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
 	bool ret = true;
 
-	n = snapshot(obj, usage, &fences);
-	for (i = 0; i < n; i++) {
-		if (ret && !dma_fence_is_signaled(fences[i]))
-			ret = false;
-		dma_fence_put(fences[i]);
+	dma_resv_iter_begin(&cursor, obj, usage);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		ret = false;
+		break;
 	}
-	kfree(fences);
+	dma_resv_iter_end(&cursor);
 	return ret;
 }
 
@@ -288,16 +329,17 @@ bool dma_resv_test_signaled(struct dma_resv *obj, enum dma_resv_usage usage)
  */
 unsigned int sw_dma_resv_fence_count(struct dma_resv *obj)
 {
-	struct dma_fence **fences;
-	unsigned int i, n, live = 0;
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	unsigned int live = 0;
 
-	n = snapshot(obj, DMA_RESV_USAGE_BOOKKEEP, &fences);
-	for (i = 0; i < n; i++) {
-		if (!dma_fence_is_signaled(fences[i]))
-			live++;
-		dma_fence_put(fences[i]);
+	dma_resv_iter_begin(&cursor, obj, DMA_RESV_USAGE_BOOKKEEP);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		if (dma_resv_iter_is_restarted(&cursor))
+			live = 0;
+		live++;
 	}
-	kfree(fences);
+	dma_resv_iter_end(&cursor);
 	return live;
 }
 

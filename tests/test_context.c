@@ -790,6 +790,71 @@ static void test_dma_resv_replaced_list_outlives_rcu_readers(void **state)
 	rcu_barrier();
 }
 
+/*
+ * The unlocked walk, as the kernel's: only unsignalled fences of the walked
+ * usages, each referenced while it is current; when the list is replaced
+ * between two steps the walk says so and starts over on the new list.
+ */
+static void test_dma_resv_unlocked_walk_restarts_on_a_replaced_list(void **state)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *f[3], *fence;
+	struct dma_resv resv;
+	spinlock_t lock, other;
+	int j, seen = 0, restarts = 0;
+
+	spin_lock_init(&lock);
+	spin_lock_init(&other);
+	dma_resv_init(&resv);
+	assert_int_equal(dma_resv_lock(&resv, NULL), 0);
+	assert_int_equal(dma_resv_reserve_fences(&resv, ARRAY_SIZE(f)), 0);
+	for (j = 0; j < ARRAY_SIZE(f); j++) {
+		f[j] = kzalloc(sizeof(*f[j]), GFP_KERNEL);
+		dma_fence_init(f[j], &test_fence_ops, &lock, dma_fence_context_alloc(1), 1);
+		dma_resv_add_fence(&resv, f[j], j == 2 ? DMA_RESV_USAGE_BOOKKEEP :
+				   DMA_RESV_USAGE_WRITE);
+	}
+	dma_resv_unlock(&resv);
+	dma_fence_signal(f[0]);
+
+	dma_resv_iter_begin(&cursor, &resv, DMA_RESV_USAGE_READ);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		if (dma_resv_iter_is_restarted(&cursor)) {
+			restarts++;
+			seen = 0;
+		}
+		/* Signalled f[0] and BOOKKEEP f[2] are not walked. */
+		assert_ptr_equal(fence, f[1]);
+		seen++;
+		if (restarts == 1) {
+			/* Growing a full list replaces it. */
+			assert_int_equal(dma_resv_lock(&resv, NULL), 0);
+			assert_int_equal(dma_resv_reserve_fences(&resv, 4), 0);
+			dma_resv_unlock(&resv);
+		}
+	}
+	dma_resv_iter_end(&cursor);
+	assert_int_equal(restarts, 2);
+	assert_int_equal(seen, 1);
+
+	/* A lockless test allocates nothing and does not sleep: fine when atomic. */
+	spin_lock(&other);
+	assert_false(dma_resv_test_signaled(&resv, DMA_RESV_USAGE_BOOKKEEP));
+	spin_unlock(&other);
+	/* A zero-timeout wait tests; as in the kernel it still may not be atomic. */
+	assert_int_equal(dma_resv_wait_timeout(&resv, DMA_RESV_USAGE_WRITE, false, 0), 0);
+	assert_int_equal(sw_dma_resv_fence_count(&resv), 2);
+	assert_lockdep(0, NULL);
+
+	for (j = 1; j < ARRAY_SIZE(f); j++)
+		dma_fence_signal(f[j]);
+	assert_int_equal(dma_resv_wait_timeout(&resv, DMA_RESV_USAGE_BOOKKEEP, false, 0), 1);
+	for (j = 0; j < ARRAY_SIZE(f); j++)
+		dma_fence_put(f[j]);
+	dma_resv_fini(&resv);
+	rcu_barrier();
+}
+
 static void test_dma_fence_get_rcu_safe_follows_a_replaced_fence(void **state)
 {
 	struct dma_fence *f1 = kzalloc(sizeof(*f1), GFP_KERNEL);
@@ -896,6 +961,7 @@ int main(void)
 		SW_TEST(test_dma_fence_get_rcu_safe_follows_a_replaced_fence),
 		SW_TEST(test_dma_resv_lockless_readers_race_list_replacement),
 		SW_TEST(test_dma_resv_replaced_list_outlives_rcu_readers),
+		SW_TEST(test_dma_resv_unlocked_walk_restarts_on_a_replaced_list),
 		SW_TEST(test_threads_register_with_rcu_on_first_use),
 	};
 
