@@ -182,6 +182,7 @@ struct page *shmem_read_mapping_page_gfp(struct address_space *mapping,
 		swap_read_shim(slot->swap - 1, page_address(new));
 		swap_free_slot_shim(slot->swap - 1);
 		slot->swap = 0;
+		__atomic_add_fetch(&mapping->nr_swap_ins, 1, __ATOMIC_RELAXED);
 	} else {
 		memset(page_address(new), 0, PAGE_SIZE);
 	}
@@ -270,4 +271,15 @@ void fput(struct file *file)
 		kfree(inode);
 	}
 	kfree(file);
+}
+
+/**
+ * sw_mapping_swap_ins() - pages of @mapping read back from swap so far.
+ * @mapping: a shmem mapping.
+ *
+ * Return: the count; it only grows.
+ */
+unsigned long sw_mapping_swap_ins(const struct address_space *mapping)
+{
+	return __atomic_load_n(&mapping->nr_swap_ins, __ATOMIC_RELAXED);
 }

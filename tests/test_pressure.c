@@ -28,6 +28,9 @@
 #include <linux/swap.h>
 #include <linux/shrinker.h>
 #include <linux/sched.h>
+#include <drm/drm_gem.h>
+
+#include "panthor_gem.h"
 
 #define MAX_SCANS 64
 
@@ -595,6 +598,8 @@ struct int_bo {
 	unsigned long long va;
 	size_t size;
 	unsigned char *model;
+	/* Pages of the BO read back from swap when it was last compared. */
+	unsigned long swap_ins;
 };
 
 struct integrity {
@@ -630,6 +635,12 @@ static size_t int_size(struct integrity *s, int i)
 	return PAGE_SIZE << (int_next(s) % 7);
 }
 
+/* Pages of BO @i read back from swap since it was created. */
+static unsigned long int_swap_ins(struct int_bo *b)
+{
+	return sw_mapping_swap_ins(sw_bo_obj(b->bo)->base.filp->f_mapping);
+}
+
 static int int_create(struct integrity *s, int i)
 {
 	struct int_bo *b = &s->bo[i];
@@ -652,6 +663,7 @@ static int int_create(struct integrity *s, int i)
 	}
 	/* A new BO reads as zeroes. */
 	b->model = calloc(1, b->size);
+	b->swap_ins = int_swap_ins(b);
 	return 0;
 }
 
@@ -678,6 +690,8 @@ static int int_compare(struct integrity *s, int i)
 
 	if (sw_cpu_read(b->map, 0, s->buf, b->size))
 		return -ENOMEM;
+	/* Whatever came back from swap so far has been compared. */
+	b->swap_ins = int_swap_ins(b);
 	for (off = 0; off < b->size; off += PAGE_SIZE) {
 		if (!memcmp(s->buf + off, b->model + off, PAGE_SIZE))
 			continue;
@@ -795,7 +809,7 @@ static void test_data_integrity_through_swap(void **state)
 	unsigned long target, done = 0, total_pages = 0;
 	unsigned long seed;
 	time_t deadline = 0;
-	int hot[3] = { 1, 2, 3 }, i;
+	int hot[3] = { 1, 2, 3 }, i, k;
 
 	memset(&s, 0, sizeof(s));
 	seed = seed_env ? strtoul(seed_env, NULL, 0) : (unsigned long)time(NULL);
@@ -835,7 +849,6 @@ static void test_data_integrity_through_swap(void **state)
 		total_pages, cfg.mem_pages);
 
 	while (deadline ? time(NULL) < deadline : done < target) {
-		struct sw_mm_stats before, after;
 		enum int_op op;
 
 		/*
@@ -854,16 +867,20 @@ static void test_data_integrity_through_swap(void **state)
 		if (!s.bo[i].bo)
 			op = OP_RECREATE;
 
-		sw_mm_stats(&before);
 		if (!int_op(&s, i, op))
 			s.nomem++;
 		s.ops[op]++;
 		done++;
-		sw_mm_stats(&after);
-		/* It came back from swap: compare all of it. */
-		if (after.swap_ins != before.swap_ins && s.bo[i].bo) {
+		/*
+		 * Every BO with pages back from swap since its last comparison,
+		 * whether this operation touched it or brought it back as a side
+		 * effect (a submit restores every BO of its VM): compare it all.
+		 */
+		for (k = 0; k < INT_BOS; k++) {
+			if (!s.bo[k].bo || int_swap_ins(&s.bo[k]) == s.bo[k].swap_ins)
+				continue;
 			s.round_trips++;
-			if (int_compare(&s, i))
+			if (int_compare(&s, k))
 				s.nomem++;
 		}
 	}

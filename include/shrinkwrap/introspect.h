@@ -41,6 +41,9 @@ long sw_mm_fini(void);
 bool sw_page_is_allocated(const struct page *page);
 long sw_vmap_live(void);
 
+/* shim/shmem.c: how many pages of @mapping came back from swap. */
+unsigned long sw_mapping_swap_ins(const struct address_space *mapping);
+
 /* shim/vmscan.c: the reclaim engine. */
 /** sw_reclaim() - direct reclaim: shrink_slab() at rising priority. */
 unsigned long sw_reclaim(unsigned int gfp, unsigned long nr_pages);

@@ -25,6 +25,8 @@ struct address_space {
 	pgoff_t			nr_slots;
 	gfp_t			gfp_mask;
 	unsigned long		nrpages;
+	/* shim: pages read back from swap, for tests (sw_mapping_swap_ins()). */
+	unsigned long		nr_swap_ins;
 	struct rw_semaphore	i_mmap_rwsem;
 	/* The VMAs mapping this file: an interval tree over their page offsets. */
 	struct rb_root_cached	i_mmap;
