@@ -231,6 +231,7 @@ void sw_mm_stats(struct sw_mm_stats *stats)
 	/* Counted without the locks. */
 	stats->alloc_failures = __atomic_load_n(&mm_stats.alloc_failures, __ATOMIC_RELAXED);
 	stats->alloc_warnings = __atomic_load_n(&mm_stats.alloc_warnings, __ATOMIC_RELAXED);
+	stats->oom_invocations = __atomic_load_n(&mm_stats.oom_invocations, __ATOMIC_RELAXED);
 	stats->swap_outs = __atomic_load_n(&mm_stats.swap_outs, __ATOMIC_RELAXED);
 	stats->swap_ins = __atomic_load_n(&mm_stats.swap_ins, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&swap_lock);
@@ -307,11 +308,25 @@ static void warn_alloc(gfp_t gfp)
 }
 
 /*
+ * Where __alloc_pages_may_oom() would run: an order-0 request without
+ * __GFP_RETRY_MAYFAIL or __GFP_NORETRY is too small to fail in the kernel,
+ * which kills a process (or, without __GFP_FS, keeps retrying) instead.
+ * The shim has no OOM killer: it counts and says so, and the request fails.
+ */
+static void oom_shim(gfp_t gfp)
+{
+	unsigned long n = __atomic_add_fetch(&mm_stats.oom_invocations, 1, __ATOMIC_RELAXED);
+
+	if (n <= 10)
+		pr_warn("%s invoked oom-killer: gfp_mask=%#x, order=0 (shim: no OOM killer, "
+			"the allocation fails)\n", current->comm, gfp);
+}
+
+/*
  * __alloc_pages_slow() for order 0: wake kswapd, try the min watermark (or
  * none under PF_MEMALLOC), then reclaim directly and retry while reclaim
  * makes progress, at most MAX_RECLAIM_RETRIES times without any.
- * shim: no OOM killer and no compaction; GFP_KERNEL fails where the kernel
- * would invoke the OOM killer.
+ * shim: no OOM killer and no compaction (see oom_shim()).
  */
 static struct page *alloc_pages_slow(gfp_t gfp)
 {
@@ -336,11 +351,16 @@ static struct page *alloc_pages_slow(gfp_t gfp)
 			if (page)
 				return page;
 		}
-		if (!can_direct_reclaim)
+		/* As WARN_ON_ONCE_GFP(): __GFP_NOFAIL needs a context that can reclaim. */
+		if (!can_direct_reclaim) {
+			WARN_ON_ONCE((gfp & __GFP_NOFAIL) && !(gfp & __GFP_NOWARN));
 			break;
+		}
 		/* Reclaim itself must not recurse into reclaim. */
-		if (READ_ONCE(current->flags) & PF_MEMALLOC)
+		if (READ_ONCE(current->flags) & PF_MEMALLOC) {
+			WARN_ON_ONCE((gfp & __GFP_NOFAIL) && !(gfp & __GFP_NOWARN));
 			break;
+		}
 
 		progress = try_to_free_pages_shim(gfp, SWAP_CLUSTER_MAX);
 		page = take_free_page(alloc_flags);
@@ -350,8 +370,11 @@ static struct page *alloc_pages_slow(gfp_t gfp)
 			break;
 		if (progress)
 			no_progress_loops = 0;
-		else if (++no_progress_loops > MAX_RECLAIM_RETRIES && !(gfp & __GFP_NOFAIL))
+		else if (++no_progress_loops > MAX_RECLAIM_RETRIES && !(gfp & __GFP_NOFAIL)) {
+			if (!(gfp & __GFP_RETRY_MAYFAIL))
+				oom_shim(gfp);
 			break;
+		}
 		if (gfp & __GFP_NOFAIL)
 			schedule();
 	}

@@ -261,6 +261,8 @@ static void test_gfp_flags_and_the_min_reserve(void **state)
 	sw_mm_stats(&st);
 	assert_int_equal(st.free_pages, 32);
 	assert_int_equal(st.alloc_warnings, 0);
+	/* The kernel would have run the OOM killer for the last one. */
+	assert_int_equal(st.oom_invocations, 1);
 
 	/* GFP_NOWAIT neither: it has no reserve. */
 	assert_null(alloc_page(GFP_NOWAIT));
@@ -279,10 +281,30 @@ static void test_gfp_flags_and_the_min_reserve(void **state)
 	assert_int_equal(st.free_pages, 0);
 
 	/* A failure without __GFP_NOWARN is reported as warn_alloc() does. */
-	assert_null(alloc_page(GFP_KERNEL));
 	assert_null(alloc_page(GFP_KERNEL | __GFP_RETRY_MAYFAIL));
 	sw_mm_stats(&st);
-	assert_int_equal(st.alloc_warnings, 2);
+	assert_int_equal(st.alloc_warnings, 1);
+	assert_int_equal(st.oom_invocations, 1);
+	/*
+	 * Plain GFP_KERNEL is too small to fail in the kernel: it would
+	 * invoke the OOM killer (counted here) where __GFP_RETRY_MAYFAIL and
+	 * __GFP_NORETRY give up.
+	 */
+	assert_null(alloc_page(GFP_KERNEL));
+	assert_null(alloc_page(GFP_KERNEL | __GFP_NORETRY));
+	sw_mm_stats(&st);
+	assert_int_equal(st.alloc_warnings, 3);
+	assert_int_equal(st.oom_invocations, 2);
+
+	/*
+	 * __GFP_NOFAIL without direct reclaim cannot be honoured: WARN, unless
+	 * __GFP_NOWARN (which 6.12's GFP_NOWAIT carries) silences it.
+	 */
+	assert_null(alloc_page(GFP_NOWAIT | __GFP_NOFAIL));
+	assert_int_equal(sw_report_count(SW_REPORT_WARN), 0);
+	sw_expect_reports(SW_REPORT_WARN, 1);
+	assert_null(alloc_page(GFP_ATOMIC | __GFP_NOFAIL));
+	assert_int_equal(sw_report_count(SW_REPORT_WARN), 1);
 	for (i = 0; i < n; i++)
 		__free_page(pages[i]);
 }

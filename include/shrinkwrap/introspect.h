@@ -32,6 +32,7 @@ struct sw_mm_stats {
 	unsigned long swap_total, swap_free, swap_outs, swap_ins;
 	unsigned long wmark_min, wmark_low, wmark_high;
 	unsigned long alloc_warnings;	/* failures reported (not __GFP_NOWARN) */
+	unsigned long oom_invocations;	/* where the kernel would run the OOM killer */
 };
 void sw_mm_stats(struct sw_mm_stats *stats);
 int sw_mm_init(unsigned long nr_pages, unsigned long nr_swap_pages);
