@@ -378,7 +378,7 @@ int sw_fault_sweep(const char *name, const struct sw_world_config *cfg, sw_sweep
 {
 	struct sw_world_config defaults = { .mem_pages = 256, .swap_pages = 512 };
 	const char *vg = getenv("SW_UNDER_VALGRIND");
-	unsigned long stride = vg && *vg == '1' ? SW_SWEEP_STRIDE_VALGRIND : SW_SWEEP_STRIDE;
+	unsigned long stride = vg && *vg ? SW_SWEEP_STRIDE_VALGRIND : SW_SWEEP_STRIDE;
 	const char *verbose = getenv("SW_SWEEP_VERBOSE");
 	struct sw_sweep s = { .name = name, .arg = arg, .verbose = verbose && *verbose == '1' };
 	bool covered;
