@@ -22,8 +22,10 @@
  *
  * Usage: see usage() or --help.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,14 +59,15 @@ struct sim_bo {
 	struct sw_proc *proc;
 	struct sw_vm *vm;		/* VM it is bound in at va, or NULL */
 	uint64_t va;
-	unsigned int gen;		/* contents generation, 0: never written */
+	unsigned int gen;		/* latest generation written, 0: never written */
+	unsigned int *page_gen;		/* generation each page holds */
 	enum panthor_gem_reclaim_state last_state;
 	bool resident;
 };
 
 struct opts {
 	int procs, bos, rounds, gpu_percent;
-	unsigned long mem_mib, swap_mib, seed;
+	unsigned long mem_pages, swap_pages, seed;
 	bool quiet, no_kswapd;
 	const char *mount_dir;
 	bool grant_sys_resource;
@@ -99,6 +102,7 @@ struct sim_proc_stats {
 };
 
 static struct sim_proc_stats *proc_stats;
+static struct sim_bo *sim_bos;
 static int bos_per_proc;
 
 /* Attribute evictions to the LRU each BO was on before the last operation. */
@@ -125,55 +129,139 @@ static void account(struct sim_bo *b, int n)
 	}
 }
 
-static void pattern(char *buf, size_t size, unsigned int gen)
+/* Word i of a BO written with generation gen holds gen * 2654435761 ^ i. */
+static void pattern(unsigned int *p, size_t first, size_t words, unsigned int gen)
 {
-	unsigned int i, words = size / sizeof(unsigned int);
-	unsigned int *p = (unsigned int *)buf;
+	size_t i;
 
 	for (i = 0; i < words; i++)
-		p[i] = gen ? gen * 2654435761u ^ i : 0;
+		p[i] = gen ? gen * 2654435761u ^ (unsigned int)(first + i) : 0;
 }
 
-/* The GPU writes a new generation, or reads and checks the current one. */
+/* What the model says @b holds: each page as its last successful write left it. */
+static void expected(struct sim_bo *b, char *buf)
+{
+	size_t pg, pages = sw_bo_size(b->bo) >> PAGE_SHIFT;
+	size_t words = PAGE_SIZE / sizeof(unsigned int);
+
+	for (pg = 0; pg < pages; pg++)
+		pattern((unsigned int *)(buf + pg * PAGE_SIZE), pg * words, words,
+			b->page_gen[pg]);
+}
+
+/* A write of the next generation landed on the first @pages pages. */
+static void written(struct sim_bo *b, size_t pages)
+{
+	size_t pg;
+
+	if (!pages)
+		return;
+	b->gen++;
+	for (pg = 0; pg < pages; pg++)
+		b->page_gen[pg] = b->gen;
+}
+
+/*
+ * Compare what a successful read returned with the model: a difference is
+ * data the library lost or corrupted, never a lack of memory.
+ */
+static int check(struct sim_bo *b, const char *got, char *want)
+{
+	size_t size = sw_bo_size(b->bo), i;
+	const unsigned int *g = (const unsigned int *)got;
+	const unsigned int *e = (const unsigned int *)want;
+
+	expected(b, want);
+	for (i = 0; i < size / sizeof(unsigned int); i++) {
+		if (g[i] == e[i])
+			continue;
+		fprintf(stderr, "sw_sim: CPU read of BO %td: page %zu word %zu is %#x, "
+			"expected %#x (generation %u)\n", b - sim_bos,
+			i * sizeof(unsigned int) >> PAGE_SHIFT,
+			i % (PAGE_SIZE / sizeof(unsigned int)), g[i], e[i],
+			b->page_gen[i * sizeof(unsigned int) >> PAGE_SHIFT]);
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The GPU writes a new generation, or reads and checks the current one.
+ * A submit that can't bring the BOs back for lack of memory fails with
+ * -ENOMEM before the job runs: nothing was written.
+ */
 static int gpu_touch(struct sim_bo *b, char *buf, bool write)
 {
 	size_t size = sw_bo_size(b->bo);
 	struct sw_gpu_access acc = { .va = b->va, .len = size };
 	int ret;
 
-	pattern(buf, size, write ? b->gen + 1 : b->gen);
-	if (write)
+	if (write) {
+		pattern((unsigned int *)buf, 0, size / sizeof(unsigned int), b->gen + 1);
 		acc.write = buf;
-	else
+	} else {
+		expected(b, buf);
 		acc.expect = buf;
+	}
 	ret = sw_submit_wait(b->vm, &acc, 1);
 	if (!ret && write)
-		b->gen++;
+		written(b, size >> PAGE_SHIFT);
 	return ret;
 }
 
-static int touch(struct sim_bo *b, char *buf, bool write)
+static unsigned long page_alloc_failures(void)
 {
-	size_t size = sw_bo_size(b->bo);
-	unsigned int i, words = size / sizeof(unsigned int);
-	unsigned int *p = (unsigned int *)buf;
+	struct sw_mm_stats ms;
+
+	sw_mm_stats(&ms);
+	return ms.alloc_failures;
+}
+
+/*
+ * The CPU writes a new generation, or reads and checks the current one.
+ * Return: 0, -ENOMEM when the access failed for lack of memory, -EIO when
+ * a read returned other bytes than were written, or another error.
+ */
+static int touch(struct sim_bo *b, char *buf, char *want, bool write)
+{
+	size_t size = sw_bo_size(b->bo), done = 0;
+	unsigned long failures = page_alloc_failures();
+	int ret;
 
 	/* A BO unmapped earlier is mapped again before it is touched. */
-	if (!b->map && sw_mmap(b->proc, b->bo, 0, &b->map))
-		return -ENOMEM;
+	if (!b->map) {
+		ret = sw_mmap(b->proc, b->bo, 0, &b->map);
+		if (ret)
+			return ret;
+	}
 
 	if (write) {
-		b->gen++;
-		for (i = 0; i < words; i++)
-			p[i] = b->gen * 2654435761u ^ i;
-		return sw_cpu_write(b->map, 0, buf, size);
+		pattern((unsigned int *)buf, 0, size / sizeof(unsigned int), b->gen + 1);
+		/*
+		 * A page at a time: a fault that fails ends the write with
+		 * the pages before it already holding the new generation
+		 * (kswapd can evict the BO between two of them), and the
+		 * model must say so.
+		 */
+		do {
+			ret = sw_cpu_write(b->map, done, buf + done, PAGE_SIZE);
+			if (!ret)
+				done += PAGE_SIZE;
+		} while (!ret && done < size);
+		written(b, done >> PAGE_SHIFT);
+	} else {
+		ret = sw_cpu_read(b->map, 0, buf, size);
+		if (!ret)
+			return check(b, buf, want);
 	}
-	if (sw_cpu_read(b->map, 0, buf, size))
-		return -EFAULT;
-	for (i = 0; i < words; i++)
-		if (p[i] != (b->gen ? (b->gen * 2654435761u ^ i) : 0))
-			return -EIO;
-	return 0;
+	/*
+	 * A fault fails with VM_FAULT_SIGBUS, so -EFAULT here, whatever went
+	 * wrong. Only this thread allocates pages (kswapd and the GPU thread
+	 * never do), so a page allocation that failed meanwhile is why.
+	 */
+	if (ret == -EFAULT && page_alloc_failures() != failures)
+		return -ENOMEM;
+	return ret;
 }
 
 static void usage(FILE *out, const char *argv0)
@@ -187,10 +275,11 @@ static void usage(FILE *out, const char *argv0)
 		"  --procs N             processes, each with a DRM file and a GPU VM (4)\n"
 		"  --bos N               BOs per process (24)\n"
 		"  --rounds N            rounds of random CPU and GPU touches (40)\n"
-		"  --mem-mib N           memory budget in MiB (24)\n"
-		"  --swap-mib N          swap in MiB (256)\n"
-		"  --budget SIZE         memory budget, SIZE in K, M or G (MiB without)\n"
-		"  --swap SIZE           swap, SIZE as for --budget\n"
+		"  --budget SIZE         memory budget (24M): SIZE in bytes, or with a K, M\n"
+		"                        or G suffix, a whole number of 4 KiB pages\n"
+		"  --swap SIZE           swap, SIZE as for --budget (256M); 0: no swap\n"
+		"  --mem-mib N           --budget in MiB\n"
+		"  --swap-mib N          --swap in MiB\n"
 		"  --kswapd on|off       background reclaim below the low watermark (on)\n"
 		"  --gpu-percent N       share of BOs bound in a GPU VM (75)\n"
 		"  --seed N              random seed (1)\n"
@@ -202,8 +291,57 @@ static void usage(FILE *out, const char *argv0)
 		"  --quiet               no progress line\n"
 		"  --help                this text\n"
 		"\n"
-		"Exit status: 0 when every byte was read back and nothing leaked, 1 on a\n"
-		"failure, 2 on a bad option.\n", argv0);
+		"Accesses that fail for lack of memory (swap full, budget exhausted) are\n"
+		"counted as allocation failures: the kernel fails them too.\n"
+		"\n"
+		"Exit status: 0 when every byte read back was as written and nothing\n"
+		"leaked, 1 on a failure, 2 on a bad option.\n", argv0);
+}
+
+/*
+ * A size in bytes, or in KiB, MiB or GiB with a K, M or G suffix (@mib: a
+ * plain number of MiB, for --mem-mib and --swap-mib), into pages. Prints
+ * what is wrong with @arg, naming @opt, and returns false when it isn't one.
+ */
+static bool parse_size(const char *argv0, const char *opt, const char *arg, bool mib,
+		       unsigned long *pages)
+{
+	unsigned int shift = mib ? 20 : 0;
+	unsigned long long v;
+	char *end;
+
+	/* strtoull() would take leading blanks and a sign. */
+	if (!isdigit((unsigned char)*arg))
+		goto not_a_size;
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (!mib && *end) {
+		switch (*end++) {
+		case 'K': case 'k': shift = 10; break;
+		case 'M': case 'm': shift = 20; break;
+		case 'G': case 'g': shift = 30; break;
+		default: goto not_a_size;
+		}
+	}
+	if (*end)
+		goto not_a_size;
+	if (errno || v > (ULONG_MAX >> shift)) {
+		fprintf(stderr, "%s: --%s: too large: '%s'\n", argv0, opt, arg);
+		return false;
+	}
+	v <<= shift;
+	if (v % PAGE_SIZE) {
+		fprintf(stderr, "%s: --%s: not a whole number of %lu-byte pages: '%s'\n",
+			argv0, opt, PAGE_SIZE, arg);
+		return false;
+	}
+	*pages = v >> PAGE_SHIFT;
+	return true;
+
+not_a_size:
+	fprintf(stderr, "%s: --%s: not a size%s: '%s'\n", argv0, opt,
+		mib ? " in MiB" : " (bytes, or K, M or G)", arg);
+	return false;
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -225,29 +363,26 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "kswapd", required_argument, NULL, 'k' },
 		{ }
 	};
-	int c;
+	int c, idx;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
 		char *end;
 		unsigned long v = 0;
 
-		if (c == 'B' || c == 'W') {
-			unsigned long mib;
+		/* --mem-mib and --swap-mib are --budget and --swap counted in MiB. */
+		if (c == 'B' || c == 'W' || c == 'm' || c == 's') {
+			bool budget = c == 'B' || c == 'm';
+			unsigned long *pages = budget ? &o->mem_pages : &o->swap_pages;
 
-			errno = 0;
-			mib = strtoul(optarg, &end, 0);
-			if (*end == 'G' || *end == 'g')
-				mib <<= 10, end++;
-			else if (*end == 'K' || *end == 'k')
-				mib = mib % 1024 ? 0 : mib >> 10, end++;
-			else if (*end == 'M' || *end == 'm')
-				end++;
-			if (errno || *end || !*optarg || *optarg == '-' || !mib) {
-				fprintf(stderr, "%s: --%s: not a size in K, M or G: '%s'\n",
-					argv[0], c == 'B' ? "budget" : "swap", optarg);
+			if (!parse_size(argv[0], longopts[idx].name, optarg, c == 'm' || c == 's',
+					pages))
+				return -EINVAL;
+			/* No swap is a machine without a swap device; no memory isn't one. */
+			if (budget && !*pages) {
+				fprintf(stderr, "%s: --%s: the budget can't be 0: '%s'\n", argv[0],
+					longopts[idx].name, optarg);
 				return -EINVAL;
 			}
-			*(c == 'B' ? &o->mem_mib : &o->swap_mib) = mib;
 			continue;
 		}
 		if (c == 'k') {
@@ -264,9 +399,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			v = strtoul(optarg, &end, 0);
 			if (errno || *end || !*optarg) {
 				fprintf(stderr, "%s: --%s: not a number: '%s'\n", argv[0],
-					longopts[c == 'p' ? 0 : c == 'b' ? 1 : c == 'r' ? 2 :
-						 c == 'm' ? 3 : c == 's' ? 4 : c == 'S' ? 5 :
-						 6].name, optarg);
+					longopts[idx].name, optarg);
 				return -EINVAL;
 			}
 		}
@@ -274,8 +407,6 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'p': o->procs = v; break;
 		case 'b': o->bos = v; break;
 		case 'r': o->rounds = v; break;
-		case 'm': o->mem_mib = v; break;
-		case 's': o->swap_mib = v; break;
 		case 'S': o->seed = v; break;
 		case 'g': o->gpu_percent = v; break;
 		case 'q': o->quiet = true; break;
@@ -297,24 +428,44 @@ static int parse(int argc, char **argv, struct opts *o)
 		return -EINVAL;
 	}
 	if (o->procs < 1 || o->procs > 64 || o->bos < 1 || o->bos > 4096 || o->rounds < 0 ||
-	    !o->mem_mib || o->gpu_percent > 100) {
-		fprintf(stderr, "%s: need 1..64 procs, 1..4096 BOs per process, mem-mib > 0, "
+	    o->gpu_percent > 100) {
+		fprintf(stderr, "%s: need 1..64 procs, 1..4096 BOs per process, "
 			"gpu-percent 0..100\n", argv[0]);
 		return -EINVAL;
 	}
 	return 0;
 }
 
+/* Free what main() allocated, then the world. Return: its teardown problems. */
+static int sim_free(struct sw_world *w, struct sim_bo *b, int n, struct sw_proc **procs,
+		    struct sw_file **files, struct sw_vm **vms, char *buf, char *want)
+{
+	int i;
+
+	for (i = 0; b && i < n; i++)
+		free(b[i].page_gen);
+	free(want);
+	free(buf);
+	free(vms);
+	free(files);
+	free(b);
+	free(procs);
+	free(proc_stats);
+	return sw_world_destroy(w);
+}
+
 int main(int argc, char **argv)
 {
-	struct opts o = { .procs = 4, .bos = 24, .rounds = 40, .mem_mib = 24,
-			  .swap_mib = 256, .gpu_percent = 75, .seed = 1 };
+	struct opts o = { .procs = 4, .bos = 24, .rounds = 40,
+			  .mem_pages = (24UL << 20) >> PAGE_SHIFT,
+			  .swap_pages = (256UL << 20) >> PAGE_SHIFT, .gpu_percent = 75, .seed = 1 };
 	static const size_t sizes[] = { 16 << 10, 64 << 10, 256 << 10, 1 << 20 };
 	struct sw_world_config cfg = { 0 };
 	struct sw_reclaim_stats rs;
 	struct sw_mm_stats ms;
 	unsigned long working_set = 0, touches = 0, errors = 0;
 	unsigned long gpu_touches = 0, bound = 0, shared = 0, submit_failures = 0;
+	unsigned long touch_failures = 0, bind_failures = 0, alloc_failures;
 	struct sw_gpu_stats gs;
 	struct sw_proc **procs;
 	struct sw_file **files;
@@ -326,8 +477,8 @@ int main(int argc, char **argv)
 	struct sw_fuse *fs = NULL;
 	bool progress_shown = false;
 	sigset_t stop_signals;
-	char *buf;
-	int i, r, n, problems, st;
+	char *buf, *want;
+	int i, r, n, problems, st, ret;
 
 	if (parse(argc, argv, &o))
 		return 2;
@@ -341,8 +492,9 @@ int main(int argc, char **argv)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 
-	cfg.mem_pages = (o.mem_mib << 20) >> PAGE_SHIFT;
-	cfg.swap_pages = (o.swap_mib << 20) >> PAGE_SHIFT;
+	cfg.mem_pages = o.mem_pages;
+	/* 0: no swap device, so the shrinker has nowhere to evict to. */
+	cfg.swap_pages = o.swap_pages;
 	cfg.coherent = false;
 	cfg.no_kswapd = o.no_kswapd;
 	sw_report_quiet(true);
@@ -356,10 +508,14 @@ int main(int argc, char **argv)
 	vms = calloc(o.procs, sizeof(*vms));
 	b = calloc(n, sizeof(*b));
 	buf = malloc(1 << 20);
+	want = malloc(1 << 20);
 	proc_stats = calloc(o.procs, sizeof(*proc_stats));
+	sim_bos = b;
 	bos_per_proc = o.bos;
-	if (!procs || !files || !vms || !b || !buf || !proc_stats)
-		return 1;
+	if (!procs || !files || !vms || !b || !buf || !want || !proc_stats) {
+		fprintf(stderr, "sw_sim: out of memory\n");
+		goto fail;
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < o.procs; i++) {
@@ -373,11 +529,11 @@ int main(int argc, char **argv)
 	if (o.mount_dir) {
 		struct sw_fuse_opts fo = { .grant_sys_resource = o.grant_sys_resource };
 		char why[256] = "";
-		int ret = sw_fuse_mount(o.mount_dir, &fo, &fs, why, sizeof(why));
 
+		ret = sw_fuse_mount(o.mount_dir, &fo, &fs, why, sizeof(why));
 		if (ret) {
 			fprintf(stderr, "sw_sim: --mount %s: %s\n", o.mount_dir, why);
-			return 1;
+			goto fail;
 		}
 		printf("sysfs and debugfs served at %s (until SIGINT or SIGTERM)%s\n",
 		       o.mount_dir, o.grant_sys_resource ?
@@ -400,27 +556,48 @@ int main(int argc, char **argv)
 			b[i].bo = sw_bo_create_private(files[p], vms[p], size, 0);
 		else
 			b[i].bo = sw_bo_create(files[p], size, 0);
+		b[i].page_gen = calloc(size >> PAGE_SHIFT, sizeof(*b[i].page_gen));
+		if (!b[i].page_gen) {
+			fprintf(stderr, "sw_sim: out of memory\n");
+			goto fail;
+		}
 		b[i].last_state = PANTHOR_GEM_UNRECLAIMABLE;
 		working_set += sw_bo_size(b[i].bo);
-		if (sw_mmap(b[i].proc, b[i].bo, 0, &b[i].map)) {
-			fprintf(stderr, "sw_sim: mmap failed\n");
-			return 1;
+		ret = sw_mmap(b[i].proc, b[i].bo, 0, &b[i].map);
+		if (ret) {
+			fprintf(stderr, "sw_sim: mmap failed (%d)\n", ret);
+			goto fail;
 		}
 		if (!gpu)
 			continue;
-		/* Each BO gets its own 1 MiB of VA, the same in every VM. */
-		b[i].vm = vms[p];
+		/*
+		 * Each BO gets its own 1 MiB of VA, the same in every VM. A
+		 * bind allocates the BO's pages: once memory and swap are
+		 * full it fails with -ENOMEM, and the BO is used by the CPU
+		 * only.
+		 */
 		b[i].va = (1ULL << 32) + ((uint64_t)i << 20);
-		if (sw_vm_bind(b[i].vm, b[i].bo, 0, size, b[i].va, 0)) {
-			fprintf(stderr, "sw_sim: bind failed\n");
-			return 1;
+		ret = sw_vm_bind(vms[p], b[i].bo, 0, size, b[i].va, 0);
+		if (ret == -ENOMEM) {
+			bind_failures++;
+			continue;
 		}
+		if (ret) {
+			fprintf(stderr, "sw_sim: bind failed (%d)\n", ret);
+			goto fail;
+		}
+		b[i].vm = vms[p];
 		bound++;
 		/* A few are also used by the next process: GPU-shared. */
 		if (!priv && o.procs > 1 && next_rand() % 4 == 0) {
-			if (sw_vm_bind(vms[(p + 1) % o.procs], b[i].bo, 0, size, b[i].va, 0)) {
-				fprintf(stderr, "sw_sim: bind failed\n");
-				return 1;
+			ret = sw_vm_bind(vms[(p + 1) % o.procs], b[i].bo, 0, size, b[i].va, 0);
+			if (ret == -ENOMEM) {
+				bind_failures++;
+				continue;
+			}
+			if (ret) {
+				fprintf(stderr, "sw_sim: bind failed (%d)\n", ret);
+				goto fail;
 			}
 			shared++;
 		}
@@ -428,8 +605,13 @@ int main(int argc, char **argv)
 
 	/* Every BO is written once, then random BOs are read or rewritten. */
 	for (i = 0; i < n; i++) {
-		if (touch(&b[i], buf, true))
+		ret = touch(&b[i], buf, want, true);
+		if (ret == -ENOMEM) {
+			touch_failures++;
+		} else if (ret) {
 			errors++;
+			fprintf(stderr, "sw_sim: CPU write of BO %d failed (%d)\n", i, ret);
+		}
 		touches++;
 		account(b, n);
 	}
@@ -454,24 +636,29 @@ int main(int argc, char **argv)
 		for (i = 0; i < n / 2 && !interrupted; i++) {
 			struct sim_bo *x = &b[next_rand() % n];
 			bool write = next_rand() % 3 == 0;
-			int ret;
+			bool gpu = x->vm && next_rand() % 2;
 
-			if (x->vm && next_rand() % 2) {
+			/*
+			 * Out of memory (swap full, budget exhausted) the
+			 * access fails cleanly, as the kernel fails it: the
+			 * model keeps what was really written, and a later
+			 * read still checks it.
+			 */
+			if (gpu) {
 				ret = gpu_touch(x, buf, write);
 				gpu_touches++;
-				/* Out of memory while the VM resv was held: try later. */
-				if (ret == -ENOMEM) {
+				if (ret == -ENOMEM)
 					submit_failures++;
-					ret = 0;
-				}
 			} else {
-				ret = touch(x, buf, write);
+				ret = touch(x, buf, want, write);
 				touches++;
+				if (ret == -ENOMEM)
+					touch_failures++;
 			}
-			if (ret) {
+			if (ret && ret != -ENOMEM) {
 				errors++;
-				fprintf(stderr, "sw_sim: BO of %s lost its contents (%d)\n",
-					sw_bo_size(x->bo) ? "process" : "?", ret);
+				fprintf(stderr, "sw_sim: %s %s of BO %td failed (%d)\n",
+					gpu ? "GPU" : "CPU", write ? "write" : "read", x - b, ret);
 			}
 			/* Some BOs get unmapped after use: they go to the unused LRU. */
 			if (next_rand() % 4 == 0 && x->map) {
@@ -496,24 +683,29 @@ int main(int argc, char **argv)
 		while (!interrupted)
 			pause();
 		sw_fuse_unmount(fs);
+		fs = NULL;
 		account(b, n);
 	}
 
 	sw_mm_stats(&ms);
 	sw_reclaim_stats(&rs);
+	alloc_failures = touch_failures + submit_failures + bind_failures;
 
 	printf("shrinkwrap simulator: %d processes x %d BOs, seed %lu\n", o.procs, o.bos, o.seed);
-	printf("  memory budget      %8lu KiB (%lu pages)\n", o.mem_mib << 10, ms.total_pages);
-	printf("  swap               %8lu KiB\n", o.swap_mib << 10);
+	printf("  memory budget      %8lu KiB (%lu pages)\n", o.mem_pages << (PAGE_SHIFT - 10),
+	       ms.total_pages);
+	printf("  swap               %8lu KiB%s\n", o.swap_pages << (PAGE_SHIFT - 10),
+	       o.swap_pages ? "" : " (no swap: nothing can be evicted)");
 	printf("  working set        %8lu KiB (%.1fx the budget)\n", working_set >> 10,
-	       (double)working_set / (double)(o.mem_mib << 20));
+	       (double)working_set / (double)(o.mem_pages << PAGE_SHIFT));
 	sw_gpu_stats(w, &gs);
 	printf("  GPU-bound BOs      %8lu (%lu also bound in a second VM)\n", bound, shared);
 	printf("  CPU touches        %8lu (whole-BO reads and writes)\n", touches);
 	printf("  GPU jobs           %8lu (whole-BO reads and writes; %lu submits out of "
 	       "memory)\n", gs.jobs, submit_failures);
 	printf("  GPU faults         %8lu\n", gs.faults);
-	printf("  pages allocated    %8lu\n", ms.allocs);
+	printf("  pages allocated    %8lu (%lu allocations failed)\n", ms.allocs,
+	       ms.alloc_failures);
 	printf("  pages freed        %8lu\n", ms.frees);
 	printf("  reclaimed by kswapd %7lu pages (%lu wake-ups, %lu passes)%s\n",
 	       rs.kswapd_freed, rs.kswapd_wakeups, rs.kswapd_runs,
@@ -546,7 +738,9 @@ int main(int argc, char **argv)
 	}
 	printf("  swapped out        %8lu pages\n", ms.swap_outs);
 	printf("  swapped back in    %8lu pages\n", ms.swap_ins);
-	printf("  allocation failures %7lu\n", ms.alloc_failures);
+	printf("  allocation failures %7lu (out of memory, failed cleanly: %lu CPU touches, "
+	       "%lu GPU submits, %lu binds)\n", alloc_failures, touch_failures,
+	       submit_failures, bind_failures);
 	printf("  content errors     %8lu\n", errors);
 	printf("  wall time          %8.3f s\n",
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -555,17 +749,22 @@ int main(int argc, char **argv)
 		errors++;
 	if (gs.faults || gs.mismatches)
 		errors++;
-	free(buf);
-	free(vms);
-	free(files);
-	free(b);
-	free(procs);
-	free(proc_stats);
-	problems = sw_world_destroy(w);
+	problems = sim_free(w, b, n, procs, files, vms, buf, want);
 	if (problems || errors) {
 		printf("FAILED: %lu content error(s), %d teardown problem(s)\n", errors, problems);
 		return 1;
 	}
-	printf("OK: every byte written was read back; no WARN, lockdep report or leak\n");
+	if (alloc_failures)
+		printf("OK: every byte read back was as written (%lu accesses failed for lack "
+		       "of memory); no WARN, lockdep report or leak\n", alloc_failures);
+	else
+		printf("OK: every byte written was read back; no WARN, lockdep report or leak\n");
 	return 0;
+
+fail:
+	/* The world's teardown frees the BOs, mappings and VMs left in it. */
+	if (fs)
+		sw_fuse_unmount(fs);
+	sim_free(w, b, n, procs, files, vms, buf, want);
+	return 1;
 }
