@@ -190,6 +190,23 @@ static int check(struct sim_bo *b, const char *got, char *want)
  * A submit that can't bring the BOs back for lack of memory fails with
  * -ENOMEM before the job runs: nothing was written.
  */
+/*
+ * Bind @b at its VA in @vm. Return: 0, 1 if it failed for lack of memory
+ * (counted in @failures), or another negative error (reported).
+ */
+static int sim_bind(struct sw_vm *vm, struct sim_bo *b, size_t size, unsigned long *failures)
+{
+	int ret = sw_vm_bind(vm, b->bo, 0, size, b->va, 0);
+
+	if (ret == -ENOMEM) {
+		(*failures)++;
+		return 1;
+	}
+	if (ret)
+		fprintf(stderr, "sw_sim: bind failed (%d)\n", ret);
+	return ret;
+}
+
 static int gpu_touch(struct sim_bo *b, char *buf, bool write)
 {
 	size_t size = sw_bo_size(b->bo);
@@ -577,28 +594,20 @@ int main(int argc, char **argv)
 		 * only.
 		 */
 		b[i].va = (1ULL << 32) + ((uint64_t)i << 20);
-		ret = sw_vm_bind(vms[p], b[i].bo, 0, size, b[i].va, 0);
-		if (ret == -ENOMEM) {
-			bind_failures++;
-			continue;
-		}
-		if (ret) {
-			fprintf(stderr, "sw_sim: bind failed (%d)\n", ret);
+		ret = sim_bind(vms[p], &b[i], size, &bind_failures);
+		if (ret < 0)
 			goto fail;
-		}
+		if (ret)
+			continue;
 		b[i].vm = vms[p];
 		bound++;
 		/* A few are also used by the next process: GPU-shared. */
 		if (!priv && o.procs > 1 && next_rand() % 4 == 0) {
-			ret = sw_vm_bind(vms[(p + 1) % o.procs], b[i].bo, 0, size, b[i].va, 0);
-			if (ret == -ENOMEM) {
-				bind_failures++;
-				continue;
-			}
-			if (ret) {
-				fprintf(stderr, "sw_sim: bind failed (%d)\n", ret);
+			ret = sim_bind(vms[(p + 1) % o.procs], &b[i], size, &bind_failures);
+			if (ret < 0)
 				goto fail;
-			}
+			if (ret)
+				continue;
 			shared++;
 		}
 	}
