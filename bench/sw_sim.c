@@ -186,11 +186,6 @@ static int check(struct sim_bo *b, const char *got, char *want)
 }
 
 /*
- * The GPU writes a new generation, or reads and checks the current one.
- * A submit that can't bring the BOs back for lack of memory fails with
- * -ENOMEM before the job runs: nothing was written.
- */
-/*
  * Bind @b at its VA in @vm. Return: 0, 1 if it failed for lack of memory
  * (counted in @failures), or another negative error (reported).
  */
@@ -207,6 +202,11 @@ static int sim_bind(struct sw_vm *vm, struct sim_bo *b, size_t size, unsigned lo
 	return ret;
 }
 
+/*
+ * The GPU writes a new generation, or reads and checks the current one.
+ * A submit that can't bring the BOs back for lack of memory fails with
+ * -ENOMEM before the job runs: nothing was written.
+ */
 static int gpu_touch(struct sim_bo *b, char *buf, bool write)
 {
 	size_t size = sw_bo_size(b->bo);

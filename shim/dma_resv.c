@@ -287,7 +287,10 @@ long dma_resv_wait_timeout(struct dma_resv *obj, enum dma_resv_usage usage,
 		ret = dma_fence_wait_timeout(fence, intr, timeout);
 		if (ret <= 0)
 			break;
-		/* A zero timeout only tests each fence; else what is left carries on. */
+		/*
+		 * A zero timeout only tests each fence, as the kernel since its
+		 * zero-timeout fix (before it, each fence got up to a jiffy).
+		 */
 		if (timeout)
 			timeout = ret;
 	}

@@ -1646,7 +1646,7 @@ static bool in_atomic_shim(const struct ld_task *t)
  * section it is in began (the kernel's "Preemption disabled at:").
  */
 static void report_sleep(struct ld_task *t, const char *title, const char *what,
-			 const char *file, int line, unsigned long ip)
+			 const char *file, int line, unsigned int offsets, unsigned long ip)
 {
 	static const char *const why[] = {
 		"spinning lock taken",
@@ -1678,7 +1678,11 @@ static void report_sleep(struct ld_task *t, const char *title, const char *what,
 	}
 	fprintf(f, "in_atomic(): %d, pid: %d, name: %s\n", !!t->nr_spin,
 		current->pid, current->comm);
-	fprintf(f, "RCU nest depth: %u, expected: 0\n", t->nr_rcu);
+	/* shim: the preempt count is the number of spinning locks held. */
+	fprintf(f, "preempt_count: %x, expected: %x\n", t->nr_spin,
+		offsets & MIGHT_RESCHED_PREEMPT_MASK);
+	fprintf(f, "RCU nest depth: %u, expected: %u\n", t->nr_rcu,
+		offsets >> MIGHT_RESCHED_RCU_SHIFT);
 	for (i = 0; i < 3; i++) {
 		const struct held_lock *start = atomic_start(t, i);
 
@@ -1714,7 +1718,7 @@ void __might_sleep(const char *file, int line)
 
 	if (likely(!in_atomic_shim(t)))
 		return;
-	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, _RET_IP_);
+	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, 0, _RET_IP_);
 }
 
 /**
@@ -1734,7 +1738,7 @@ void __might_resched(const char *file, int line, unsigned int offsets)
 	if (likely(t->nr_spin == (offsets & MIGHT_RESCHED_PREEMPT_MASK) &&
 		   t->nr_rcu == offsets >> MIGHT_RESCHED_RCU_SHIFT))
 		return;
-	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, _RET_IP_);
+	report_sleep(t, SLEEP_IN_ATOMIC, NULL, file, line, offsets, _RET_IP_);
 }
 
 /*
@@ -1749,11 +1753,11 @@ void schedule_debug_shim(unsigned long ip)
 	if (likely(!in_atomic_shim(t)))
 		return;
 	if (t->nr_spin)
-		report_sleep(t, "BUG: scheduling while atomic", "schedule()", NULL, 0, ip);
+		report_sleep(t, "BUG: scheduling while atomic", "schedule()", NULL, 0, 0, ip);
 	else
 		report_sleep(t, "WARNING: suspicious RCU usage",
 			     "Voluntary context switch within RCU read-side critical section!",
-			     NULL, 0, ip);
+			     NULL, 0, 0, ip);
 }
 
 /**
@@ -1868,7 +1872,7 @@ void might_alloc(gfp_t gfp_mask)
 		lock_release(&fs_reclaim_map, _RET_IP_);
 	}
 	if (gfpflags_allow_blocking(gfp_mask) && unlikely(in_atomic_shim(t)))
-		report_sleep(t, SLEEP_IN_ATOMIC, "sleeping allocation", NULL, 0, _RET_IP_);
+		report_sleep(t, SLEEP_IN_ATOMIC, "sleeping allocation", NULL, 0, 0, _RET_IP_);
 }
 
 /* ---- dma-fence signalling annotation ----------------------------------- */

@@ -317,9 +317,14 @@ static void oom_shim(gfp_t gfp)
 {
 	unsigned long n = __atomic_add_fetch(&mm_stats.oom_invocations, 1, __ATOMIC_RELAXED);
 
-	if (n <= 10)
+	if (n > 10)
+		return;
+	if (gfp & __GFP_FS)
 		pr_warn("%s invoked oom-killer: gfp_mask=%#x, order=0 (shim: no OOM killer, "
 			"the allocation fails)\n", current->comm, gfp);
+	else
+		pr_warn("%s: order-0 allocation without __GFP_FS would retry for good: "
+			"gfp_mask=%#x (shim: the allocation fails)\n", current->comm, gfp);
 }
 
 /*
@@ -334,6 +339,16 @@ static struct page *alloc_pages_slow(gfp_t gfp)
 	bool can_direct_reclaim = gfp & __GFP_DIRECT_RECLAIM;
 	int no_progress_loops = 0;
 	struct page *page;
+
+	/*
+	 * As 6.12, on entry and whatever __GFP_NOWARN says: __GFP_NOFAIL needs
+	 * a context that can reclaim. The kernel then fails the first and
+	 * loops on the second; the shim fails both rather than hang.
+	 */
+	if (gfp & __GFP_NOFAIL) {
+		WARN_ON_ONCE(!can_direct_reclaim);
+		WARN_ON_ONCE(READ_ONCE(current->flags) & PF_MEMALLOC);
+	}
 
 	if (alloc_flags & ALLOC_KSWAPD)
 		wakeup_kswapd_shim(gfp);
@@ -351,16 +366,11 @@ static struct page *alloc_pages_slow(gfp_t gfp)
 			if (page)
 				return page;
 		}
-		/* As WARN_ON_ONCE_GFP(): __GFP_NOFAIL needs a context that can reclaim. */
-		if (!can_direct_reclaim) {
-			WARN_ON_ONCE((gfp & __GFP_NOFAIL) && !(gfp & __GFP_NOWARN));
+		if (!can_direct_reclaim)
 			break;
-		}
 		/* Reclaim itself must not recurse into reclaim. */
-		if (READ_ONCE(current->flags) & PF_MEMALLOC) {
-			WARN_ON_ONCE((gfp & __GFP_NOFAIL) && !(gfp & __GFP_NOWARN));
+		if (READ_ONCE(current->flags) & PF_MEMALLOC)
 			break;
-		}
 
 		progress = try_to_free_pages_shim(gfp, SWAP_CLUSTER_MAX);
 		page = take_free_page(alloc_flags);

@@ -217,6 +217,7 @@ static void test_might_resched_without_the_declared_lock_reports(void **state)
 	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
 	__might_resched(__FILE__, __LINE__, 1);
 	assert_lockdep(1, SLEEP_BUG);
+	assert_non_null(strstr(sw_report_last(), "preempt_count: 0, expected: 1"));
 }
 
 static void test_schedule_in_spinlock_reports_scheduling_while_atomic(void **state)
