@@ -32,6 +32,10 @@ ctest_run() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$rc" -ne 0 ] && failures+=("ctest $preset")
+	# The data-integrity run's figures (tests/test_pressure.c), per preset.
+	grep -h '^integrity: [0-9]* operations' \
+		"build/$preset/Testing/Temporary/LastTest.log" 2>/dev/null |
+		sed "s/^/[$preset] /"
 	cp "$out" "$logdir/ctest-$preset.log"
 	rm -f "$out"
 }
