@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <linux/compiler_attributes.h>
+
 struct address_space;
 struct device;
 struct dma_resv;
@@ -180,7 +182,8 @@ struct sw_il_run {
 
 int sw_il_run(void (*const fn[])(void *arg), void *const arg[], unsigned int n,
 	      const struct sw_il_strategy *s, struct sw_il_run *out);
-void sw_il_point(enum sw_il_kind kind, const char *what, const void *obj, unsigned long ip);
+void sw_il_point(enum sw_il_kind kind, const char *what, const void *obj, unsigned long ip)
+	__sw_address_only(3);
 void sw_il_print_schedule(FILE *f);
 
 #endif

@@ -19,4 +19,11 @@
 #define fallthrough		__attribute__((__fallthrough__))
 #define __counted_by(m)
 
+/* shim: argument @n is used for its address only (GCC's access(none)). */
+#if defined(__has_attribute) && __has_attribute(__access__)
+#define __sw_address_only(n)	__attribute__((__access__(__none__, n)))
+#else
+#define __sw_address_only(n)
+#endif
+
 #endif

@@ -11,7 +11,8 @@
 #include <linux/types.h>
 
 extern bool __sw_interleaving;
-void __sw_interleave_atomic(const volatile void *v, bool write);
+/* Only @v's address matters: GCC must not take the call for a read. */
+void __sw_interleave_atomic(const volatile void *v, bool write) __sw_address_only(1);
 
 static __always_inline void instrument_atomic_read(const volatile void *v, size_t size)
 {
