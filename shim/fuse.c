@@ -10,6 +10,8 @@
  * the caller gets a signal; libfuse (config intr) then signals the worker,
  * whose handler marks its task's signal pending, so an interruptible wait
  * in the store returns -EINTR and the caller's write(2) fails with EINTR.
+ * An interrupt that arrives before libfuse is ready to signal only marks
+ * the request (fuse_interrupted()), which the worker checks on entry.
  *
  * Files are opened direct_io: every read and write reaches the server
  * with its offset and length, as the kernel's sysfs and debugfs see them.
@@ -45,6 +47,9 @@
 struct sw_fuse {
 	struct fuse *fuse;
 	struct fuse_loop_config *loop_cfg;
+	/* Requests inside an operation now, and those answered -EINTR. */
+	unsigned long in_flight;
+	unsigned long nr_eintr;
 	pthread_t thread;
 	char *dir;
 	bool grant_sys_resource;
@@ -154,12 +159,11 @@ static void enter_caller(struct sw_fuse *fs)
 {
 	struct fuse_context *ctx = fuse_get_context();
 	pid_t pid = ctx->pid, tgid = ctx->pid;
-
-	order_point();
 	unsigned long long caps = 0;
 	char val[64], comm[TASK_COMM_LEN] = "?", path[64];
 	FILE *f;
 
+	order_point();
 	if (proc_status_field(pid, "Tgid", val, sizeof(val)))
 		tgid = atoi(val);
 	if (proc_status_field(pid, "CapEff", val, sizeof(val)) && in_initial_userns(pid))
@@ -175,14 +179,30 @@ static void enter_caller(struct sw_fuse *fs)
 	}
 	sw_task_set(tgid, comm, caps);
 	request_task = current;
+	/*
+	 * An interrupt that libfuse read before it registered this request's
+	 * interrupt function is not signalled: it only marks the request,
+	 * and the kernel sends no second one. Without this the store would
+	 * wait on, and the caller with it.
+	 */
+	if (fuse_interrupted())
+		sw_task_signal(1);
+	__atomic_add_fetch(&fs->in_flight, 1, __ATOMIC_RELEASE);
 }
 
-/* The request is answered: a late interrupt must not reach the next one. */
-static void leave_caller(void)
+/*
+ * The request is answered with @ret: a late interrupt must not reach the
+ * next one. Returns @ret.
+ */
+static long leave_caller(struct sw_fuse *fs, long ret)
 {
 	request_task = NULL;
 	sw_task_signal(0);
+	if (ret == -EINTR)
+		__atomic_add_fetch(&fs->nr_eintr, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&fs->in_flight, 1, __ATOMIC_RELEASE);
 	order_point();
+	return ret;
 }
 
 static struct sw_fuse *server(void)
@@ -243,8 +263,8 @@ static int sw_open(const char *path, struct fuse_file_info *fi)
 	if (!file)
 		return -ENOMEM;
 	enter_caller(fs);
-	ret = kernfs_open_shim(path, acc != O_WRONLY, acc != O_RDONLY, &file->of);
-	leave_caller();
+	ret = leave_caller(fs, kernfs_open_shim(path, acc != O_WRONLY, acc != O_RDONLY,
+						&file->of));
 	if (ret) {
 		free(file);
 		return ret;
@@ -270,23 +290,15 @@ static struct kernfs_file_shim *handle(struct fuse_file_info *fi)
 static int sw_read(const char *path, char *buf, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
-	ssize_t ret;
-
 	enter_caller(server());
-	ret = kernfs_read_shim(handle(fi), buf, size, off);
-	leave_caller();
-	return ret;
+	return leave_caller(server(), kernfs_read_shim(handle(fi), buf, size, off));
 }
 
 static int sw_write(const char *path, const char *buf, size_t size, off_t off,
 		    struct fuse_file_info *fi)
 {
-	ssize_t ret;
-
 	enter_caller(server());
-	ret = kernfs_write_shim(handle(fi), buf, size, off);
-	leave_caller();
-	return ret;
+	return leave_caller(server(), kernfs_write_shim(handle(fi), buf, size, off));
 }
 
 static int sw_release(const char *path, struct fuse_file_info *fi)
@@ -431,6 +443,28 @@ err_free:
 	free(fs->dir);
 	free(fs);
 	return ret;
+}
+
+/**
+ * sw_fuse_in_flight() - see include/shrinkwrap/fuse.h.
+ * @fs: the server.
+ *
+ * Return: the number of requests inside an operation.
+ */
+unsigned long sw_fuse_in_flight(const struct sw_fuse *fs)
+{
+	return __atomic_load_n(&fs->in_flight, __ATOMIC_ACQUIRE);
+}
+
+/**
+ * sw_fuse_nr_eintr() - see include/shrinkwrap/fuse.h.
+ * @fs: the server.
+ *
+ * Return: the number of requests answered -EINTR.
+ */
+unsigned long sw_fuse_nr_eintr(const struct sw_fuse *fs)
+{
+	return __atomic_load_n(&fs->nr_eintr, __ATOMIC_RELAXED);
 }
 
 /**

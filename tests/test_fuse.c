@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -51,7 +53,7 @@
 
 enum child_op {
 	OP_WRITE,	/* open O_WRONLY, one write(2), close */
-	OP_WRITE_INTR,	/* the same, with a SIGUSR1 handler; says "ready" first */
+	OP_WRITE_INTR,	/* open, SIGUSR1 handler, says "ready", write, ignore SIGUSR1, close */
 	OP_READ,	/* open O_RDONLY, read(2) by chunks to the end, close */
 	OP_STAT,	/* stat(2): the mode */
 	OP_DROP_CAP,	/* drop CAP_SYS_RESOURCE from the effective and permitted sets */
@@ -82,6 +84,8 @@ struct fuse_ctx {
 	struct sw_fuse *fs;
 	char dir[64];
 	struct child child;
+	/* A test holding this lock: the teardown drops it if the test failed. */
+	struct mutex *held;
 };
 
 /* What the child runs: syscalls only (it was forked from a threaded process). */
@@ -96,6 +100,8 @@ static int full_read(int fd, void *buf, size_t len)
 	while (got < len) {
 		ssize_t n = read(fd, (char *)buf + got, len - got);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return -1;
 		got += n;
@@ -110,6 +116,8 @@ static int full_write(int fd, const void *buf, size_t len)
 	while (done < len) {
 		ssize_t n = write(fd, (const char *)buf + done, len - done);
 
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return -1;
 		done += n;
@@ -147,12 +155,28 @@ static void child_main(int req_fd, int reply_fd)
 		switch (req.op) {
 		case OP_WRITE_INTR: {
 			struct sigaction sa = { .sa_handler = child_intr };
+			int open_err;
 
+			/* Only the write may be interrupted: open before any signal. */
+			fd = open(req.path, O_WRONLY);
+			open_err = errno;
 			sigemptyset(&sa.sa_mask);
 			sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART */
 			full_write(reply_fd, &rep, offsetof(struct child_reply, data));
+			if (fd < 0) {
+				rep.ret = -1;
+				rep.err = open_err;
+			} else {
+				rep.ret = write(fd, req.data, req.len);
+				rep.err = rep.ret < 0 ? errno : 0;
+			}
+			/* Drops the signals still on their way, before the close. */
+			sa.sa_handler = SIG_IGN;
+			sigaction(SIGUSR1, &sa, NULL);
+			if (fd >= 0)
+				close(fd);
+			break;
 		}
-			/* fall through */
 		case OP_WRITE:
 			fd = open(req.path, O_WRONLY);
 			if (fd < 0) {
@@ -231,14 +255,21 @@ static int child_start(struct child *c)
 static void child_stop(struct child *c)
 {
 	static struct child_req req = { .op = OP_EXIT };
-	int status;
+	int status, i;
 
 	if (c->pid <= 0)
 		return;
 	full_write(c->req_fd, &req, sizeof(req));
 	close(c->req_fd);
 	close(c->reply_fd);
-	waitpid(c->pid, &status, 0);
+	/* A child stuck in a request of a failed test is killed after 10 s. */
+	for (i = 0; i < 1000 && !waitpid(c->pid, &status, WNOHANG); i++)
+		usleep(10000);
+	if (i == 1000) {
+		fprintf(stderr, "child %d did not exit: killed\n", c->pid);
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &status, 0);
+	}
 	c->pid = 0;
 }
 
@@ -257,6 +288,37 @@ static struct child_reply *rep_buf(void)
 	return &rep;
 }
 
+/*
+ * Wait up to @ms for the child's reply to start: false if it did not. A
+ * request the server never answers then fails the test, instead of
+ * hanging it until CTest's timeout.
+ */
+static bool reply_ready(struct fuse_ctx *fc, int ms)
+{
+	struct pollfd pfd = { .fd = fc->child.reply_fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms) > 0;
+}
+
+#define REPLY_TIMEOUT_MS 60000
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* Read the child's reply to @req into rep_buf(), or fail within a minute. */
+static void child_reply(struct fuse_ctx *fc, const struct child_req *req, size_t len)
+{
+	if (!reply_ready(fc, REPLY_TIMEOUT_MS))
+		fail_msg("no reply in %d s to op %d on %s: %lu requests in the server",
+			 REPLY_TIMEOUT_MS / 1000, req->op, req->path, sw_fuse_in_flight(fc->fs));
+	assert_int_equal(full_read(fc->child.reply_fd, rep_buf(), len), 0);
+}
+
 /* Send a request; the reply is in rep_buf(). Returns ret, or -errno. */
 static long child_call(struct fuse_ctx *fc, struct child_req *req)
 {
@@ -264,7 +326,7 @@ static long child_call(struct fuse_ctx *fc, struct child_req *req)
 
 	sw_fuse_sync();
 	assert_int_equal(full_write(fc->child.req_fd, req, sizeof(*req)), 0);
-	assert_int_equal(full_read(fc->child.reply_fd, rep, sizeof(*rep)), 0);
+	child_reply(fc, req, sizeof(*rep));
 	sw_fuse_sync();
 	return rep->ret < 0 ? -rep->err : rep->ret;
 }
@@ -399,6 +461,8 @@ static int fuse_teardown(void **state)
 	struct fuse_ctx *fc = *state;
 	int ret;
 
+	if (fc->held)
+		mutex_unlock(fc->held);
 	child_stop(&fc->child);
 	sw_fuse_unmount(fc->fs);
 	rmdir(fc->dir);
@@ -462,6 +526,12 @@ static bool resident(struct sw_bo *bo)
 	ret = sw_bo_obj(bo)->backing.pages != NULL;
 	dma_resv_unlock(resv);
 	return ret;
+}
+
+/* Fewer rounds under valgrind, which runs one thread at a time. */
+static unsigned int iterations(unsigned int n)
+{
+	return getenv("SW_UNDER_VALGRIND") ? n / 8 + 1 : n;
 }
 
 /* The kernel's paths and modes; reads by any chunk size give the same text. */
@@ -550,10 +620,57 @@ static void test_fuse_knob_errors_and_order(void **state)
 }
 
 /*
- * A real signal to the writer while its write waits for the device file
- * list lock: the kernel interrupts the FUSE request, the server's worker
- * gets its signal pending, mutex_lock_interruptible() gives up, and the
- * write fails with EINTR. Nothing was claimed.
+ * One mem_claim of @me written by the child while this thread holds the
+ * device's file list lock, and the child signalled until its write
+ * returns. @in_store: the first signal only once the request is inside
+ * the server's store; else from the start, every @gap_us, so that the
+ * interrupt reaches the server at any point of the request's life.
+ * Returns the write's errno (0 if it succeeded).
+ */
+static int interrupted_claim(struct fuse_ctx *fc, pid_t me, bool in_store, int gap_us)
+{
+	struct mutex *filelist = &sw_world_device(fc->w)->base.filelist_mutex;
+	struct child_req *req = req_buf();
+	struct child_reply *rep = rep_buf();
+	long deadline;
+
+	mutex_lock(filelist);
+	fc->held = filelist;
+	req->op = OP_WRITE_INTR;
+	set_path(fc, req, SYSFS_DIR, "mem_claim");
+	req->len = snprintf(req->data, sizeof(req->data), "%d", me);
+	sw_fuse_sync();
+	assert_int_equal(full_write(fc->child.req_fd, req, sizeof(*req)), 0);
+	/* "ready": the file is open and the handler in place. */
+	child_reply(fc, req, offsetof(struct child_reply, data));
+	deadline = now_ms() + REPLY_TIMEOUT_MS;
+	while (in_store && !sw_fuse_in_flight(fc->fs)) {
+		if (now_ms() > deadline)
+			fail_msg("the write never reached the server's store");
+		usleep(1000);
+	}
+	/* Until the write returns; a signal before the write is harmless. */
+	deadline = now_ms() + REPLY_TIMEOUT_MS;
+	while (!reply_ready(fc, 0)) {
+		/* The kernel sends one interrupt per request: a lost one hangs it. */
+		if (now_ms() > deadline)
+			fail_msg("the interrupted write did not return in %d s",
+				 REPLY_TIMEOUT_MS / 1000);
+		kill(me, SIGUSR1);
+		usleep(gap_us);
+	}
+	child_reply(fc, req, sizeof(*rep));
+	sw_fuse_sync();
+	fc->held = NULL;
+	mutex_unlock(filelist);
+	return rep->ret < 0 ? rep->err : 0;
+}
+
+/*
+ * A real signal to the writer while its write waits in the store for the
+ * device file list lock: the kernel interrupts the FUSE request, the
+ * server's worker gets its signal pending, mutex_lock_interruptible()
+ * gives up, and the write fails with EINTR. Nothing was claimed.
  */
 static void test_fuse_knob_eintr_on_signal(void **state)
 {
@@ -561,47 +678,55 @@ static void test_fuse_knob_eintr_on_signal(void **state)
 	pid_t me = fc->child.pid;
 	struct sw_proc *p = sw_proc_create_tgid(fc->w, "child", 0, me);
 	struct sw_file *f = sw_file_open(p);
-	struct mutex *filelist = &sw_world_device(fc->w)->base.filelist_mutex;
-	struct child_req *req = req_buf();
-	struct child_reply *rep = rep_buf();
+	unsigned long eintr = sw_fuse_nr_eintr(fc->fs);
 	struct sw_vm *vm;
 	struct sw_bo *bo = bound_private_bo(f, &vm, VA0, 5);
-	fd_set set;
 
 	sw_shrinker_scan(fc->w, 1 << 20, GFP_KERNEL);
 	assert_false(resident(bo));
 
 	sw_task_set(1, "sw-main", 0);
-	mutex_lock(filelist);
-	req->op = OP_WRITE_INTR;
-	set_path(fc, req, SYSFS_DIR, "mem_claim");
-	req->len = snprintf(req->data, sizeof(req->data), "%d", me);
-	sw_fuse_sync();
-	assert_int_equal(full_write(fc->child.req_fd, req, sizeof(*req)), 0);
-	/* "ready": the handler is in place. */
-	assert_int_equal(full_read(fc->child.reply_fd, rep, offsetof(struct child_reply, data)),
-			 0);
-	/* Signal until the write returns; a signal before the write is harmless. */
-	for (;;) {
-		struct timeval tv = { .tv_usec = 20000 };
-
-		kill(me, SIGUSR1);
-		FD_ZERO(&set);
-		FD_SET(fc->child.reply_fd, &set);
-		if (select(fc->child.reply_fd + 1, &set, NULL, NULL, &tv) > 0)
-			break;
-	}
-	assert_int_equal(full_read(fc->child.reply_fd, rep, sizeof(*rep)), 0);
-	sw_fuse_sync();
-	mutex_unlock(filelist);
-	assert_int_equal(rep->ret, -1);
-	assert_int_equal(rep->err, EINTR);
+	assert_int_equal(interrupted_claim(fc, me, true, 20000), EINTR);
+	/* The server's store gave up, not the kernel before sending it. */
+	assert_int_equal(sw_fuse_nr_eintr(fc->fs), eintr + 1);
 	assert_false(resident(bo));
 
 	/* Without the signal, the same write claims. */
 	assert_int_equal(knob(fc, "mem_claim", me), 0 + snprintf(NULL, 0, "%d\n", me));
 	assert_true(resident(bo));
 	assert_int_equal(gpu_check(vm, VA0, 5), 0);
+}
+
+/*
+ * Signals from the moment the write starts, many times: the interrupt
+ * reaches the server at every point of a request's life, among them the
+ * one where libfuse has read the request but cannot signal its worker
+ * yet and only marks it interrupted. The kernel sends a request one
+ * interrupt: a server that missed it would never answer. Every write
+ * fails with EINTR (from the server's store, or from the kernel for a
+ * request not sent yet), and nothing is claimed.
+ */
+static void test_fuse_knob_eintr_at_any_time(void **state)
+{
+	struct fuse_ctx *fc = ctx(state);
+	pid_t me = fc->child.pid;
+	struct sw_proc *p = sw_proc_create_tgid(fc->w, "child", 0, me);
+	struct sw_file *f = sw_file_open(p);
+	unsigned long eintr = sw_fuse_nr_eintr(fc->fs);
+	unsigned int i, n = iterations(400);
+	struct sw_vm *vm;
+	struct sw_bo *bo = bound_private_bo(f, &vm, VA0, 6);
+
+	sw_shrinker_scan(fc->w, 1 << 20, GFP_KERNEL);
+	sw_task_set(1, "sw-main", 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(interrupted_claim(fc, me, false, 50 + i % 7 * 30), EINTR);
+	printf("%u interrupted writes: %lu answered by the server's store, the rest by the kernel\n",
+	       n, sw_fuse_nr_eintr(fc->fs) - eintr);
+	assert_false(resident(bo));
+	assert_int_equal(knob(fc, "mem_claim", me), 0 + snprintf(NULL, 0, "%d\n", me));
+	assert_true(resident(bo));
+	assert_int_equal(gpu_check(vm, VA0, 6), 0);
 }
 
 /*
@@ -677,11 +802,6 @@ static void test_fuse_claim_vm_with_evicted_shared_bo(void **state)
 	assert_int_equal(sw_vm_mapped_pages(vm2, VA1, SIZE), 0);
 	assert_int_equal(gpu_check(vm1, VA1, 9), 0);
 	assert_int_equal(sw_check_invariants(fc->w), 0);
-}
-
-static unsigned int iterations(unsigned int n)
-{
-	return getenv("SW_UNDER_VALGRIND") ? n / 8 + 1 : n;
 }
 
 struct shrinker_loop {
@@ -860,6 +980,7 @@ int main(void)
 		FUSE_TEST(test_fuse_paths_modes_partial_reads),
 		FUSE_TEST(test_fuse_knob_errors_and_order),
 		FUSE_TEST(test_fuse_knob_eintr_on_signal),
+		FUSE_TEST(test_fuse_knob_eintr_at_any_time),
 		FUSE_TEST(test_fuse_reclaim_and_claim_one_process),
 		FUSE_TEST(test_fuse_claim_vm_with_evicted_shared_bo),
 		FUSE_TEST(test_fuse_writes_race_the_shrinker),

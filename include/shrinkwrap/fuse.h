@@ -53,6 +53,24 @@ int sw_fuse_mount(const char *dir, const struct sw_fuse_opts *opts, struct sw_fu
 void sw_fuse_unmount(struct sw_fuse *fs);
 
 /**
+ * sw_fuse_in_flight() - how many requests are inside an operation (open,
+ * read, write) of the server now: between taking their caller's identity
+ * and answering. A test polls it to know a caller's request reached the
+ * store before it interrupts the caller.
+ * @fs: the server.
+ */
+unsigned long sw_fuse_in_flight(const struct sw_fuse *fs);
+
+/**
+ * sw_fuse_nr_eintr() - how many requests the server answered -EINTR,
+ * which happens only when an interruptible wait in the operation saw the
+ * caller's signal (the kernel answers EINTR itself for a request it had
+ * not sent yet).
+ * @fs: the server.
+ */
+unsigned long sw_fuse_nr_eintr(const struct sw_fuse *fs);
+
+/**
  * sw_fuse_sync() - make what the server's threads did visible as ordered
  * before what the caller does next, and the caller's past steps as ordered
  * before the requests it makes next. The kernel orders them through the
