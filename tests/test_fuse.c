@@ -16,6 +16,7 @@
  * writable file. Where FUSE cannot be mounted the tests are skipped and
  * say why.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -431,6 +433,37 @@ static int fuse_mount_ctx(struct fuse_ctx *fc, bool grant)
 	return ret;
 }
 
+/*
+ * The mounts of earlier runs that were killed (CTest's timeout, ^C): their
+ * server is gone, so a stat of the mount point fails with ENOTCONN. Live
+ * mounts of other runs answer, and are left alone.
+ */
+static void sweep_dead_mounts(void)
+{
+	static bool swept;
+	struct dirent *de;
+	struct stat st;
+	char path[300];
+	DIR *d;
+
+	if (swept)
+		return;
+	swept = true;
+	d = opendir("/tmp");
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "sw-fuse-", 8))
+			continue;
+		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
+		if (!stat(path, &st) || errno != ENOTCONN || umount2(path, MNT_DETACH))
+			continue;
+		printf("unmounted %s, left by a run that was killed\n", path);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
 static int fuse_setup(void **state)
 {
 	struct fuse_ctx *fc = calloc(1, sizeof(*fc));
@@ -439,6 +472,7 @@ static int fuse_setup(void **state)
 		free(fc);
 		return -1;
 	}
+	sweep_dead_mounts();
 	snprintf(fc->dir, sizeof(fc->dir), "/tmp/sw-fuse-XXXXXX");
 	if (!mkdtemp(fc->dir)) {
 		perror("mkdtemp");
