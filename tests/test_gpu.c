@@ -5,8 +5,10 @@
  * (translation and permission faults are counted, a freed frame behind a
  * valid PTE WARNs), and destroying the GPU drains its queue.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -77,6 +79,7 @@ struct tjob {
 	bool write;
 	int forced;		/* returned instead of the access result if set */
 	int ran;
+	pthread_mutex_t *gate;	/* run() waits for it if set */
 };
 
 static int tjob_run(struct sw_gpu_job *job)
@@ -84,6 +87,10 @@ static int tjob_run(struct sw_gpu_job *job)
 	struct tjob *t = container_of(job, struct tjob, base);
 	int ret;
 
+	if (t->gate) {
+		pthread_mutex_lock(t->gate);
+		pthread_mutex_unlock(t->gate);
+	}
 	if (t->write)
 		ret = sw_gpu_write(t->r->pgtbl, t->va, t->buf, t->len);
 	else
@@ -167,7 +174,9 @@ static void signal_cb(struct dma_fence *fence, struct dma_fence_cb *cb)
 /* The fence signals after run(), with its status; seqnos increase in one context. */
 static void test_gpu_fence_signalled_after_run(void **state)
 {
+	static pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
 	struct signal_check c = { };
+	bool signalled;
 	struct tjob a, b;
 	char buf[8] = "gpu";
 	struct rig r;
@@ -178,12 +187,17 @@ static void test_gpu_fence_signalled_after_run(void **state)
 	assert_int_equal(a.base.fence->context, b.base.fence->context);
 	assert_true(b.base.fence->seqno > a.base.fence->seqno);
 
-	a.base.delay_us = 20000;
+	/* a runs only once the gate opens: nothing can have signalled before. */
+	a.gate = &gate;
+	pthread_mutex_lock(&gate);
 	c.t = &a;
 	assert_int_equal(dma_fence_add_callback(a.base.fence, &c.cb, signal_cb), 0);
 	sw_gpu_queue(r.gpu, &a.base);
 	sw_gpu_queue(r.gpu, &b.base);
-	assert_false(dma_fence_is_signaled(b.base.fence));
+	usleep(2000);
+	signalled = dma_fence_is_signaled(a.base.fence) || dma_fence_is_signaled(b.base.fence);
+	pthread_mutex_unlock(&gate);
+	assert_false(signalled);
 
 	sw_gpu_wait_idle(r.gpu);
 	assert_true(dma_fence_is_signaled(a.base.fence));

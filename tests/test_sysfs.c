@@ -151,14 +151,28 @@ static void *intr_writer_fn(void *arg)
 	return NULL;
 }
 
+/*
+ * Write with a signal pending, from another thread, while this one may
+ * hold @held. A write that waits for @held in spite of the signal would
+ * never return: after a minute, @held is dropped and the test fails.
+ */
 static ssize_t write_with_signal(struct sw_world *w, struct sw_proc *p, const char *knob,
-				 const char *str)
+				 const char *str, struct mutex *held)
 {
 	struct intr_writer iw = { .w = w, .p = p, .knob = knob, .str = str };
+	struct timespec until;
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, intr_writer_fn, &iw), 0);
-	pthread_join(t, NULL);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60;
+	if (pthread_timedjoin_np(t, NULL, &until)) {
+		if (held)
+			mutex_unlock(held);
+		pthread_join(t, NULL);
+		fail_msg("%s write of '%s' with a signal pending did not return in 60 s", knob,
+			 str);
+	}
 	return iw.ret;
 }
 
@@ -175,19 +189,25 @@ static void test_knob_eintr(void **state)
 	char tgid[16];
 	struct sw_vm *vm;
 	struct sw_bo *bo = bound_private_bo(c.f, &vm, 1);
+	ssize_t ret[4];
 
 	snprintf(tgid, sizeof(tgid), "%d", sw_proc_tgid(c.p));
 	sw_task_set(1, "sw-main", 0);
 	mutex_lock(filelist);
-	assert_int_equal(write_with_signal(c.w, admin, "mem_reclaim", tgid), -EINTR);
-	assert_int_equal(write_with_signal(c.w, admin, "mem_claim", tgid), -EINTR);
-	assert_int_equal(write_with_signal(c.w, admin, "mem_claim", "junk"), -EINVAL);
-	assert_int_equal(write_with_signal(c.w, other, "mem_claim", tgid), -EPERM);
+	ret[0] = write_with_signal(c.w, admin, "mem_reclaim", tgid, filelist);
+	ret[1] = write_with_signal(c.w, admin, "mem_claim", tgid, filelist);
+	ret[2] = write_with_signal(c.w, admin, "mem_claim", "junk", filelist);
+	ret[3] = write_with_signal(c.w, other, "mem_claim", tgid, filelist);
+	/* Unlocked before the checks: a failed one leaves the test at once. */
 	mutex_unlock(filelist);
+	assert_int_equal(ret[0], -EINTR);
+	assert_int_equal(ret[1], -EINTR);
+	assert_int_equal(ret[2], -EINVAL);
+	assert_int_equal(ret[3], -EPERM);
 	assert_true(resident(bo));
 
 	/* Uncontended, the lock is taken even with a signal pending. */
-	assert_int_equal(write_with_signal(c.w, admin, "mem_reclaim", tgid), strlen(tgid));
+	assert_int_equal(write_with_signal(c.w, admin, "mem_reclaim", tgid, NULL), strlen(tgid));
 	assert_false(resident(bo));
 }
 
