@@ -36,6 +36,7 @@
 #include <linux/capability.h>
 #include <linux/list.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <shrinkwrap/fuse.h>
 #include <shrinkwrap/introspect.h>
 
@@ -104,7 +105,7 @@ static void intr_handler(int sig)
 	struct task_struct *t = request_task;
 
 	if (t)
-		__atomic_store_n(&t->sigpending, 1, __ATOMIC_RELAXED);
+		send_sig(sig, t, 0);
 }
 
 /* Read "<key>:\t<value>" from /proc/<pid>/status. */

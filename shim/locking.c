@@ -453,6 +453,32 @@ void down_read_nested(struct rw_semaphore *sem, int subclass)
 	rwsem_read_acquired(sem);
 }
 
+/*
+ * Take @sem's rwlock, giving up with -EINTR once a signal is pending. The
+ * wait is in short slices, so that a signal made pending while this task
+ * waits ends it, as in mutex_lock_signal_nested().
+ */
+static int rwsem_wait_signal(struct rw_semaphore *sem, bool write)
+{
+	for (;;) {
+		struct timespec until;
+		int ret;
+
+		if (!(write ? pthread_rwlock_trywrlock(&sem->l) : pthread_rwlock_tryrdlock(&sem->l)))
+			return 0;
+		if (signal_pending(current))
+			return -EINTR;
+		realtime_deadline_shim(&until, 2000);
+		ret = write ? pthread_rwlock_timedwrlock(&sem->l, &until) :
+			      pthread_rwlock_timedrdlock(&sem->l, &until);
+		if (ret == ETIMEDOUT)
+			continue;
+		/* As on the other lock paths, an error WARNs and the lock counts as taken. */
+		pthread_check(ret, write ? "down_write" : "down_read", &sem->dep_map);
+		return 0;
+	}
+}
+
 /**
  * down_read_interruptible() - take for reading unless a signal is pending.
  * @sem: the rwsem.
@@ -471,15 +497,10 @@ int down_read_interruptible(struct rw_semaphore *sem)
 		rwsem_read_acquired(sem);
 		return 0;
 	}
-	if (pthread_rwlock_tryrdlock(&sem->l) == 0) {
-		rwsem_read_acquired(sem);
-		return 0;
-	}
-	if (signal_pending(current)) {
+	if (rwsem_wait_signal(sem, false)) {
 		lock_release(&sem->dep_map, _RET_IP_);
 		return -EINTR;
 	}
-	pthread_check(pthread_rwlock_rdlock(&sem->l), "down_read", &sem->dep_map);
 	rwsem_read_acquired(sem);
 	return 0;
 }
@@ -554,13 +575,10 @@ int down_write_killable(struct rw_semaphore *sem)
 		}
 		return 0;
 	}
-	if (pthread_rwlock_trywrlock(&sem->l) == 0)
-		return 0;
-	if (signal_pending(current)) {
+	if (rwsem_wait_signal(sem, true)) {
 		lock_release(&sem->dep_map, _RET_IP_);
 		return -EINTR;
 	}
-	pthread_check(pthread_rwlock_wrlock(&sem->l), "down_write", &sem->dep_map);
 	return 0;
 }
 
@@ -784,10 +802,15 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		}
 		realtime_deadline_shim(&ts, 1000);
 		ret = pthread_mutex_timedlock(&lock->base.m, &ts);
-		if (ret == 0)
-			break;
-		if (ret != ETIMEDOUT)
-			pthread_check(ret, "ww_mutex_lock", &lock->base.dep_map);
+		if (ret == ETIMEDOUT)
+			continue;
+		/*
+		 * An error (EDEADLK: this thread holds it already) WARNs once
+		 * and the lock counts as taken, as on the mutex path: the test
+		 * fails on the WARN instead of retrying for ever.
+		 */
+		pthread_check(ret, "ww_mutex_lock", &lock->base.dep_map);
+		break;
 	}
 
 	ww_acquired(lock, ctx);

@@ -12,6 +12,7 @@
 
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/capability.h>
 #include <linux/lockdep.h>
 #include <linux/instrumented.h>
@@ -86,6 +87,20 @@ void sw_task_set(pid_t tgid, const char *comm, unsigned long long caps)
 void sw_task_signal(int pending)
 {
 	__atomic_store_n(&get_current()->sigpending, pending, __ATOMIC_RELAXED);
+}
+
+/**
+ * send_sig() - make a signal pending for a task.
+ * @sig: the signal (any one counts).
+ * @p: the task.
+ * @priv: unused.
+ *
+ * Return: 0.
+ */
+int send_sig(int sig, struct task_struct *p, int priv)
+{
+	__atomic_store_n(&p->sigpending, 1, __ATOMIC_RELAXED);
+	return 0;
 }
 
 /**

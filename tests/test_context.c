@@ -3,10 +3,12 @@
  * Self-tests of the execution-context checks (CONFIG_DEBUG_ATOMIC_SLEEP,
  * schedule()'s debug checks and PROVE_RCU as the shim has them) and of RCU itself: each misuse is
  * reported once, naming where the atomic section began and where current
- * slept; the safe variant of each stays silent.
+ * slept; the safe variant of each stays silent. Also: a signal sent to a
+ * task while it sleeps in an interruptible or killable lock wait ends it.
  */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,6 +27,8 @@
 #include <linux/rculist.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/rwsem.h>
 #include <shrinkwrap/report.h>
 
 #define SLEEP_BUG	"BUG: sleeping function called from invalid context"
@@ -927,6 +931,113 @@ static void test_threads_register_with_rcu_on_first_use(void **state)
 	synchronize_rcu();
 }
 
+/* ---- signals ----------------------------------------------------------- */
+
+enum sig_lock { SIG_MUTEX, SIG_RWSEM_READ, SIG_RWSEM_WRITE };
+
+struct sig_waiter {
+	enum sig_lock kind;
+	struct mutex *m;
+	struct rw_semaphore *sem;
+	struct task_struct *task;	/* the waiter's, once it is about to wait */
+	int ret;
+	int done;
+};
+
+static void *sig_waiter_fn(void *arg)
+{
+	struct sig_waiter *sw = arg;
+	int ret;
+
+	smp_store_release(&sw->task, current);
+	switch (sw->kind) {
+	case SIG_MUTEX:
+		ret = mutex_lock_interruptible(sw->m);
+		if (!ret)
+			mutex_unlock(sw->m);
+		break;
+	case SIG_RWSEM_READ:
+		ret = down_read_interruptible(sw->sem);
+		if (!ret)
+			up_read(sw->sem);
+		break;
+	default:
+		ret = down_write_killable(sw->sem);
+		if (!ret)
+			up_write(sw->sem);
+		break;
+	}
+	sw->ret = ret;
+	smp_store_release(&sw->done, 1);
+	return NULL;
+}
+
+/*
+ * One interruptible wait for a lock this thread holds, with the signal
+ * sent only once the waiter is waiting: -EINTR, or after a minute the lock
+ * is dropped and the test fails.
+ */
+static void signal_ends_wait(enum sig_lock kind)
+{
+	static const char *const names[] = {
+		"mutex_lock_interruptible", "down_read_interruptible", "down_write_killable",
+	};
+	struct sig_waiter sw = { .kind = kind };
+	struct rw_semaphore sem;
+	struct timespec until;
+	struct mutex m;
+	pthread_t t;
+	int i;
+
+	mutex_init(&m);
+	init_rwsem(&sem);
+	sw.m = &m;
+	sw.sem = &sem;
+	if (kind == SIG_MUTEX)
+		mutex_lock(&m);
+	else
+		down_write(&sem);
+	assert_int_equal(pthread_create(&t, NULL, sig_waiter_fn, &sw), 0);
+	while (!smp_load_acquire(&sw.task))
+		usleep(100);
+	/* Past its first look at the signal, the waiter blocks. */
+	for (i = 0; i < 20 && !smp_load_acquire(&sw.done); i++)
+		usleep(1000);
+	send_sig(SIGUSR1, sw.task, 0);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 60;
+	if (pthread_timedjoin_np(t, NULL, &until)) {
+		if (kind == SIG_MUTEX)
+			mutex_unlock(&m);
+		else
+			up_write(&sem);
+		pthread_join(t, NULL);
+		fail_msg("%s: a signal sent while it waited did not end the wait", names[kind]);
+	}
+	if (kind == SIG_MUTEX)
+		mutex_unlock(&m);
+	else
+		up_write(&sem);
+	assert_int_equal(sw.ret, -EINTR);
+	mutex_destroy(&m);
+}
+
+/* A signal that arrives while an interruptible wait sleeps ends it. */
+static void test_signal_ends_interruptible_mutex_wait(void **state)
+{
+	signal_ends_wait(SIG_MUTEX);
+}
+
+static void test_signal_ends_interruptible_rwsem_read_wait(void **state)
+{
+	signal_ends_wait(SIG_RWSEM_READ);
+}
+
+static void test_signal_ends_killable_rwsem_write_wait(void **state)
+{
+	signal_ends_wait(SIG_RWSEM_WRITE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1077,9 @@ int main(void)
 		SW_TEST(test_dma_resv_replaced_list_outlives_rcu_readers),
 		SW_TEST(test_dma_resv_unlocked_walk_restarts_on_a_replaced_list),
 		SW_TEST(test_threads_register_with_rcu_on_first_use),
+		SW_TEST(test_signal_ends_interruptible_mutex_wait),
+		SW_TEST(test_signal_ends_interruptible_rwsem_read_wait),
+		SW_TEST(test_signal_ends_killable_rwsem_write_wait),
 	};
 
 	sw_report_quiet(true);
