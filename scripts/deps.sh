@@ -3,8 +3,9 @@
 # Debian 12 packages only; runs apt-get as root (directly or through sudo).
 set -euo pipefail
 
+# gdb: the suites' watchdog (SW_WATCHDOG) prints a hung suite's stacks with it.
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
-      libcmocka-dev liburcu-dev libfuse3-dev fuse3 valgrind)
+      libcmocka-dev liburcu-dev libfuse3-dev fuse3 valgrind gdb)
 # Optional extras, each for one command only.
 case "${1:-}" in
 --with-sparse) pkgs+=(sparse) ;;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /* The common test fixture. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sw_test.h"
 #include "panthor_gem.h"
@@ -139,6 +141,57 @@ int sw_test_gpu_check(struct sw_vm *vm, uint64_t va, size_t len, unsigned int se
 	ret = sw_submit_wait(vm, &acc, 1);
 	free(buf);
 	return ret;
+}
+
+/*
+ * The watchdog: a suite still running SW_WATCHDOG seconds after it started
+ * (the test presets set it a little under CTest's timeout) prints every
+ * thread's stack, through gdb (and vgdb under valgrind), then aborts. A
+ * hang in CI then says where each thread waited, where CTest's timeout
+ * kills the suite and says nothing. Unset or 0: no watchdog.
+ */
+static unsigned int watchdog_secs;
+
+static void *sw_watchdog_fn(void *arg)
+{
+	const char *vg = getenv("SW_UNDER_VALGRIND");
+	unsigned int left = watchdog_secs;
+	char attach[512], cmd[1024];
+	int pid = getpid();
+
+	while (left)
+		left = sleep(left);
+	fflush(stdout);
+	fprintf(stderr, "\nwatchdog: the suite is still running after %u s (SW_WATCHDOG); "
+		"the stacks of its threads follow, then it aborts\n", watchdog_secs);
+	/* Under valgrind the process is the tool: gdb reaches the program through vgdb. */
+	if (vg && *vg)
+		snprintf(attach, sizeof(attach), "-ex 'target remote | vgdb --pid=%d' %s", pid,
+			 program_invocation_name);
+	else
+		snprintf(attach, sizeof(attach), "-p %d", pid);
+	snprintf(cmd, sizeof(cmd),
+		 "if command -v gdb >/dev/null; then "
+		 "gdb -nx -batch -q %s -ex 'thread apply all bt 24' </dev/null 2>&1 | "
+		 "grep -v '^\\[New LWP' >&2; else echo 'watchdog: no gdb for the stacks' >&2; fi",
+		 attach);
+	/* Its status says nothing useful: under valgrind it is -1 whatever gdb did. */
+	if (system(cmd))
+		fflush(stderr);
+	abort();
+	return NULL;
+}
+
+static void __attribute__((constructor)) sw_watchdog_start(void)
+{
+	const char *env = getenv("SW_WATCHDOG");
+	pthread_t t;
+
+	watchdog_secs = env ? strtoul(env, NULL, 10) : 0;
+	if (!watchdog_secs)
+		return;
+	if (pthread_create(&t, NULL, sw_watchdog_fn, NULL) == 0)
+		pthread_detach(t);
 }
 
 /* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */
