@@ -86,7 +86,7 @@ void sw_task_set(pid_t tgid, const char *comm, unsigned long long caps)
  */
 void sw_task_signal(int pending)
 {
-	__atomic_store_n(&get_current()->sigpending, pending, __ATOMIC_RELAXED);
+	__sw_store_n(&get_current()->sigpending, pending, __ATOMIC_RELAXED);
 }
 
 /**
@@ -99,7 +99,7 @@ void sw_task_signal(int pending)
  */
 int send_sig(int sig, struct task_struct *p, int priv)
 {
-	__atomic_store_n(&p->sigpending, 1, __ATOMIC_RELAXED);
+	__sw_store_release(&p->sigpending, 1);
 	return 0;
 }
 

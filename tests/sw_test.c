@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/atomic.h>
+
 #include "sw_test.h"
 #include "panthor_gem.h"
 
@@ -192,6 +194,18 @@ static void __attribute__((constructor)) sw_watchdog_start(void)
 		return;
 	if (pthread_create(&t, NULL, sw_watchdog_fn, NULL) == 0)
 		pthread_detach(t);
+}
+
+bool sw_test_wait_flag(const int *flag, unsigned int secs)
+{
+	unsigned long ms;
+
+	for (ms = 0; ms < secs * 1000UL; ms++) {
+		if (smp_load_acquire(flag))
+			return true;
+		usleep(1000);
+	}
+	return smp_load_acquire(flag);
 }
 
 /* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */

@@ -8,6 +8,7 @@
 #define SW_TEST_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -50,6 +51,15 @@ int sw_teardown(void **state);
 
 #define SW_TEST(fn) cmocka_unit_test_setup_teardown(fn, sw_setup, sw_teardown)
 #define SW_TEST_NOSWAP(fn) cmocka_unit_test_setup_teardown(fn, sw_setup_noswap, sw_teardown)
+
+/*
+ * Wait up to @secs seconds for another thread to set *@flag (with
+ * smp_store_release()); true if it did. A test that must not hang on a
+ * thread which may never finish waits for its flag, then joins it: the
+ * join is what ThreadSanitizer and helgrind order on (pthread_timedjoin_np()
+ * is not understood by helgrind).
+ */
+bool sw_test_wait_flag(const int *flag, unsigned int secs);
 
 /* Fill a buffer with a pattern derived from @seed, and check one. */
 void sw_pattern_fill(void *buf, size_t len, unsigned int seed);

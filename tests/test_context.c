@@ -984,7 +984,6 @@ static void signal_ends_wait(enum sig_lock kind)
 	};
 	struct sig_waiter sw = { .kind = kind };
 	struct rw_semaphore sem;
-	struct timespec until;
 	struct mutex m;
 	pthread_t t;
 	int i;
@@ -1004,9 +1003,7 @@ static void signal_ends_wait(enum sig_lock kind)
 	for (i = 0; i < 20 && !smp_load_acquire(&sw.done); i++)
 		usleep(1000);
 	send_sig(SIGUSR1, sw.task, 0);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 60;
-	if (pthread_timedjoin_np(t, NULL, &until)) {
+	if (!sw_test_wait_flag(&sw.done, 60)) {
 		if (kind == SIG_MUTEX)
 			mutex_unlock(&m);
 		else
@@ -1014,12 +1011,14 @@ static void signal_ends_wait(enum sig_lock kind)
 		pthread_join(t, NULL);
 		fail_msg("%s: a signal sent while it waited did not end the wait", names[kind]);
 	}
+	pthread_join(t, NULL);
 	if (kind == SIG_MUTEX)
 		mutex_unlock(&m);
 	else
 		up_write(&sem);
-	assert_int_equal(sw.ret, -EINTR);
+	sw_rwsem_destroy(&sem);
 	mutex_destroy(&m);
+	assert_int_equal(sw.ret, -EINTR);
 }
 
 /* A signal that arrives while an interruptible wait sleeps ends it. */

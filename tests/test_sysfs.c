@@ -138,6 +138,7 @@ struct intr_writer {
 	const char *knob;
 	const char *str;
 	ssize_t ret;
+	int done;
 };
 
 static void *intr_writer_fn(void *arg)
@@ -148,6 +149,7 @@ static void *intr_writer_fn(void *arg)
 	sw_task_signal(1);
 	iw->ret = sw_sysfs_write(dev_of(iw->w), iw->knob, iw->str);
 	sw_task_signal(0);
+	smp_store_release(&iw->done, 1);
 	return NULL;
 }
 
@@ -160,19 +162,17 @@ static ssize_t write_with_signal(struct sw_world *w, struct sw_proc *p, const ch
 				 const char *str, struct mutex *held)
 {
 	struct intr_writer iw = { .w = w, .p = p, .knob = knob, .str = str };
-	struct timespec until;
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, intr_writer_fn, &iw), 0);
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 60;
-	if (pthread_timedjoin_np(t, NULL, &until)) {
+	if (!sw_test_wait_flag(&iw.done, 60)) {
 		if (held)
 			mutex_unlock(held);
 		pthread_join(t, NULL);
 		fail_msg("%s write of '%s' with a signal pending did not return in 60 s", knob,
 			 str);
 	}
+	pthread_join(t, NULL);
 	return iw.ret;
 }
 

@@ -6,6 +6,7 @@
 #ifndef _LINUX_SCHED_H_SHIM
 #define _LINUX_SCHED_H_SHIM
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/capability.h>
 #include <linux/jiffies.h>
@@ -61,7 +62,8 @@ static inline pid_t task_tgid_vnr(struct task_struct *tsk)
 
 static inline int signal_pending(struct task_struct *p)
 {
-	return __atomic_load_n(&p->sigpending, __ATOMIC_RELAXED);
+	/* Pairs with send_sig(): what the sender did is seen by the woken task. */
+	return __sw_load_acquire(&p->sigpending);
 }
 
 static inline int fatal_signal_pending(struct task_struct *p)
