@@ -701,28 +701,33 @@ static void int_destroy(struct integrity *s, int i)
 	b->model = NULL;
 }
 
-/* Compare every page of BO @i with its model; Return: 0 or -ENOMEM. */
+/*
+ * Compare every page of BO @i with its model; Return: 0 or -ENOMEM. The
+ * BO is read through a vmap, which holds all of its pages while it is
+ * compared: no page can go to swap and come back during the comparison,
+ * so the swap-in count taken once the pages are in is exact. (Read through
+ * the mmap, kswapd could evict the pages behind the read; every read then
+ * moved the count and asked for another, and under CPU load a few 4 MiB
+ * BOs were compared again on every operation.)
+ */
 static int int_compare(struct integrity *s, int i)
 {
 	struct int_bo *b = &s->bo[i];
-	/*
-	 * Sampled before the read: a page evicted and read back again during
-	 * it moves the count on, and the next check compares once more.
-	 */
-	unsigned long swap_ins = int_swap_ins(b);
+	unsigned char *va;
 	size_t off, k;
 
-	if (sw_cpu_read(b->map, 0, s->buf, b->size))
+	if (sw_bo_vmap(b->bo, (void **)&va))
 		return -ENOMEM;
-	b->swap_ins = swap_ins;
+	b->swap_ins = int_swap_ins(b);
 	for (off = 0; off < b->size; off += PAGE_SIZE) {
-		if (!memcmp(s->buf + off, b->model + off, PAGE_SIZE))
+		if (!memcmp(va + off, b->model + off, PAGE_SIZE))
 			continue;
 		for (k = off; k < off + PAGE_SIZE; k++)
-			s->corrupted += s->buf[k] != b->model[k];
+			s->corrupted += va[k] != b->model[k];
 		fprintf(stderr, "integrity: BO %d page %zu differs from the model\n", i,
 			off / PAGE_SIZE);
 	}
+	sw_bo_vunmap(b->bo, va);
 	s->pages_compared += b->size / PAGE_SIZE;
 	return 0;
 }
