@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 or MIT
 /* The common test fixture. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -13,6 +14,36 @@
 #include "panthor_gem.h"
 
 static pthread_t test_thread;
+
+/* cmocka runs every test on the main thread. */
+static pthread_t main_thread;
+
+static void __attribute__((constructor)) sw_test_main_thread(void)
+{
+	main_thread = pthread_self();
+}
+
+/*
+ * cmocka's failed assertion longjmps to the test's frame, which is on the
+ * main thread: one failing on a worker thread (a GPU check in a churn
+ * thread, say) would jump across threads, undefined behaviour that shows
+ * as a crash or a join that never returns. This _fail() is found before
+ * libcmocka's own: off the main thread it names the assertion and aborts;
+ * on it, it hands over to cmocka's.
+ */
+void _fail(const char * const file, const int line)
+{
+	static void (*cmocka_fail)(const char *, int);
+
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		fprintf(stderr, "%s:%d: assertion failed on a worker thread: aborting\n", file, line);
+		abort();
+	}
+	if (!cmocka_fail)
+		cmocka_fail = (void (*)(const char *, int))dlsym(RTLD_NEXT, "_fail");
+	cmocka_fail(file, line);
+	abort();
+}
 
 /*
  * A harness call that cannot keep its promise fails the running test (cmocka

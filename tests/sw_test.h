@@ -27,6 +27,15 @@
 #include <shrinkwrap/fault.h>
 #include <shrinkwrap/fault_sweep.h>
 
+/* Defined when the suite is built with ThreadSanitizer (GCC or clang). */
+#if defined(__SANITIZE_THREAD__)
+#define SW_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define SW_TEST_TSAN 1
+#endif
+#endif
+
 struct panthor_device;
 struct sw_proc;
 struct sw_file;

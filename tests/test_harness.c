@@ -3,9 +3,12 @@
  * The harness checks itself: a world teardown must fail on each kind of
  * problem a test can leave behind, or a green run means nothing.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/kernel.h>
@@ -274,6 +277,53 @@ static void test_harness_failure_reaches_handler(void **state)
 	assert_int_equal(sw_world_destroy(w), 0);
 }
 
+static void *failing_worker(void *arg)
+{
+	assert_int_equal(1, 2);
+	return NULL;
+}
+
+/*
+ * An assertion failing on a worker thread can't longjmp to the test on
+ * the main thread: the suite aborts, naming the assertion. Checked in a
+ * forked child, whose stderr comes back through a pipe.
+ */
+static void test_worker_assertion_aborts_naming_it(void **state)
+{
+	char out[4096] = "";
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+#ifdef SW_TEST_TSAN
+	/* The same code runs in the other presets. */
+	printf("skipped: ThreadSanitizer does not support starting threads after fork\n");
+	skip();
+#endif
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		pthread_t t;
+
+		dup2(fds[1], STDERR_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		if (!pthread_create(&t, NULL, failing_worker, NULL))
+			pthread_join(t, NULL);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < sizeof(out) - 1 && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
+		got += n;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(out, "test_harness.c"));
+	assert_non_null(strstr(out, "assertion failed on a worker thread"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_warn_trace_names_static_function),
 		cmocka_unit_test(test_lockdep_trace_names_static_function),
 		cmocka_unit_test(test_harness_failure_reaches_handler),
+		cmocka_unit_test(test_worker_assertion_aborts_naming_it),
 	};
 
 	sw_report_quiet(true);

@@ -39,19 +39,12 @@ static const struct sw_world_config small = { .mem_pages = 64, .swap_pages = 64 
  * schedules cover. The default preset's run is the one that must find each
  * race when its fix is reverted.
  */
-#if defined(__SANITIZE_THREAD__)
-#define SW_RACES_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define SW_RACES_TSAN 1
-#endif
-#endif
 
 static unsigned int budget(unsigned int n)
 {
 	if (getenv("SW_UNDER_VALGRIND"))
 		return (n + 9) / 10;
-#ifdef SW_RACES_TSAN
+#ifdef SW_TEST_TSAN
 	return (n + 3) / 4;
 #endif
 	return n;
