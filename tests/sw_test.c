@@ -6,14 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/atomic.h>
 
 #include "sw_test.h"
 #include "panthor_gem.h"
-
-static pthread_t test_thread;
 
 /* cmocka runs every test on the main thread. */
 static pthread_t main_thread;
@@ -52,7 +51,7 @@ void _fail(const char * const file, const int line)
  */
 static void sw_test_harness_failed(const char *msg)
 {
-	if (pthread_equal(pthread_self(), test_thread))
+	if (pthread_equal(pthread_self(), main_thread))
 		fail_msg("harness: %s", msg);
 	fprintf(stderr, "harness (worker thread): %s\n", msg);
 	abort();
@@ -62,7 +61,6 @@ static int sw_setup_with(void **state, const struct sw_world_config *cfg)
 {
 	struct sw_world *w;
 
-	test_thread = pthread_self();
 	sw_harness_set_fail_handler(sw_test_harness_failed);
 	w = sw_world_create(cfg);
 	*state = w;
@@ -229,14 +227,18 @@ static void __attribute__((constructor)) sw_watchdog_start(void)
 
 bool sw_test_wait_flag(const int *flag, unsigned int secs)
 {
-	unsigned long ms;
+	struct timespec now;
+	time_t deadline;
 
-	for (ms = 0; ms < secs * 1000UL; ms++) {
-		if (smp_load_acquire(flag))
-			return true;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	deadline = now.tv_sec + secs;
+	while (!smp_load_acquire(flag)) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec > deadline)
+			return false;
 		usleep(1000);
 	}
-	return smp_load_acquire(flag);
+	return true;
 }
 
 /* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */
