@@ -225,20 +225,30 @@ static void __attribute__((constructor)) sw_watchdog_start(void)
 		pthread_detach(t);
 }
 
-bool sw_test_wait_flag(const int *flag, unsigned int secs)
+bool sw_test_wait_until(bool (*done)(void *arg), void *arg, unsigned int secs)
 {
 	struct timespec now;
 	time_t deadline;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	deadline = now.tv_sec + secs;
-	while (!smp_load_acquire(flag)) {
+	while (!done(arg)) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > deadline)
 			return false;
 		usleep(1000);
 	}
 	return true;
+}
+
+static bool flag_is_set(void *flag)
+{
+	return smp_load_acquire((const int *)flag);
+}
+
+bool sw_test_wait_flag(const int *flag, unsigned int secs)
+{
+	return sw_test_wait_until(flag_is_set, (void *)flag, secs);
 }
 
 /* SW_TEST_FILTER=pattern runs only the matching tests of a suite. */

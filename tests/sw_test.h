@@ -69,6 +69,13 @@ int sw_teardown(void **state);
  * is not understood by helgrind).
  */
 bool sw_test_wait_flag(const int *flag, unsigned int secs);
+/*
+ * Wait up to @secs seconds, polling every millisecond, until @done(@arg)
+ * returns true; true if it did. For a test that runs threads until some
+ * event has been seen rather than for a fixed count, which a serializing
+ * scheduler (valgrind) can finish before the event ever happens.
+ */
+bool sw_test_wait_until(bool (*done)(void *arg), void *arg, unsigned int secs);
 
 /* Fill a buffer with a pattern derived from @seed, and check one. */
 void sw_pattern_fill(void *buf, size_t len, unsigned int seed);

@@ -424,21 +424,29 @@ static void test_kswapd_wakes_below_low_only_with_its_flag(void **state)
 struct race {
 	struct sw_world *w;
 	struct sw_file *f;
+	/* Workers keep going after their first pass until this is set. */
 	int stop;
+	/* Workers through their first pass (RACE_PASS BOs each). */
+	int passed;
 	unsigned long ops, errors, nomem;
 	pthread_mutex_t lock;
 };
+
+/* BOs each worker writes at least; more if reclaim has not been seen yet. */
+#define RACE_PASS (getenv("SW_UNDER_VALGRIND") ? 30 : 240)
 
 static void *race_worker(void *arg)
 {
 	struct race *r = arg;
 	unsigned int seed = (unsigned int)(uintptr_t)pthread_self();
-	int iters = getenv("SW_UNDER_VALGRIND") ? 30 : 240;
+	int pass = RACE_PASS;
 	struct sw_bo *bo[RACE_SLOTS] = { 0 };
 	int i, k;
 
 	/* Two workers keep 2 * 24 * 16 pages live on a 512-page budget. */
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < pass || !smp_load_acquire(&r->stop); i++) {
+		if (i == pass)
+			__atomic_add_fetch(&r->passed, 1, __ATOMIC_RELEASE);
 		k = i % RACE_SLOTS;
 		if (bo[k]) {
 			int ret = bo_check(bo[k], seed + k);
@@ -527,12 +535,29 @@ static void *race_shrinker_churn(void *arg)
 	return NULL;
 }
 
+/*
+ * Both reclaimers have freed pages while the workers ran, and every worker
+ * has finished its first pass. A fixed count of BOs is not enough: under
+ * valgrind, which runs one thread at a time, kswapd can do all the
+ * reclaim of a short run, and direct reclaim none.
+ */
+static bool race_reclaimed(void *arg)
+{
+	struct race *r = arg;
+	struct sw_reclaim_stats rs;
+
+	sw_reclaim_stats(&rs);
+	return __atomic_load_n(&r->passed, __ATOMIC_ACQUIRE) == RACE_WORKERS &&
+	       rs.kswapd_freed && rs.direct_freed;
+}
+
 static void test_kswapd_and_direct_reclaim_race_the_workload(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "race");
 	struct race r = { .w = c.w, .f = c.f };
 	pthread_t wk[RACE_WORKERS], direct, churn;
 	struct sw_reclaim_stats rs;
+	bool reclaimed;
 	int i;
 
 	pthread_mutex_init(&r.lock, NULL);
@@ -541,9 +566,11 @@ static void test_kswapd_and_direct_reclaim_race_the_workload(void **state)
 	pthread_create(&churn, NULL, race_shrinker_churn, &r);
 	for (i = 0; i < RACE_WORKERS; i++)
 		pthread_create(&wk[i], NULL, race_worker, &r);
+	/* Assert only after every thread is joined: they use the world. */
+	reclaimed = sw_test_wait_until(race_reclaimed, &r, 240);
+	smp_store_release(&r.stop, 1);
 	for (i = 0; i < RACE_WORKERS; i++)
 		pthread_join(wk[i], NULL);
-	smp_store_release(&r.stop, 1);
 	pthread_join(direct, NULL);
 	pthread_join(churn, NULL);
 	pthread_mutex_destroy(&r.lock);
@@ -554,8 +581,9 @@ static void test_kswapd_and_direct_reclaim_race_the_workload(void **state)
 		"freed %lu (%lu wakeups), direct %lu runs freed %lu\n", r.ops, r.nomem, rs.kswapd_runs,
 		rs.kswapd_freed, rs.kswapd_wakeups, rs.direct_reclaims, rs.direct_freed);
 	assert_int_equal(r.errors, 0);
-	assert_true(rs.kswapd_runs > 0);
-	assert_true(rs.direct_reclaims > 0);
+	assert_true(reclaimed);
+	assert_true(rs.kswapd_freed > 0);
+	assert_true(rs.direct_freed > 0);
 	assert_int_equal(sw_check_invariants(c.w), 0);
 }
 
