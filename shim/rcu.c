@@ -62,7 +62,6 @@ static char rcu_gp_sync __maybe_unused;
 /* 1: registered by us (unregister at exit); 2: liburcu's own thread. */
 static __thread int rcu_registered;
 static pthread_key_t rcu_thread_key;
-static pthread_once_t rcu_thread_key_once = PTHREAD_ONCE_INIT;
 
 _Static_assert(sizeof(((struct rcu_head *)0)->urcu_node) == sizeof(urcu_head_t),
 	       "struct rcu_head must hold liburcu's head");
@@ -75,7 +74,12 @@ static void rcu_thread_exit(void *arg)
 	}
 }
 
-static void rcu_thread_key_init(void)
+/*
+ * Created before main(), while there is one thread: helgrind does not see
+ * the ordering pthread_once() gives, and reported two threads' first
+ * read sections as racing on the key.
+ */
+static void __attribute__((constructor)) rcu_thread_key_init(void)
 {
 	if (pthread_key_create(&rcu_thread_key, rcu_thread_exit))
 		abort();
@@ -86,7 +90,6 @@ static void rcu_thread_online(void)
 {
 	if (likely(rcu_registered))
 		return;
-	pthread_once(&rcu_thread_key_once, rcu_thread_key_init);
 	urcu_memb_register_thread();
 	rcu_registered = 1;
 	/* Any non-NULL value makes the destructor run at thread exit. */
