@@ -33,6 +33,7 @@ struct sw_gpu {
 	struct list_head queue;
 	unsigned long queued, completed;
 	bool stop;
+	bool held;			/* sw_gpu_set_held(): run nothing */
 
 	spinlock_t fence_lock;		/* the lock of every fence of this GPU */
 	u64 context;
@@ -120,7 +121,7 @@ static void *sw_gpu_thread(void *arg)
 	for (;;) {
 		struct sw_gpu_job *job;
 
-		while (list_empty(&gpu->queue) && !gpu->stop)
+		while ((list_empty(&gpu->queue) || gpu->held) && !gpu->stop)
 			pthread_cond_wait(&gpu->work, &gpu->lock);
 		if (list_empty(&gpu->queue))
 			break;
@@ -208,6 +209,19 @@ void sw_gpu_queue(struct sw_gpu *gpu, struct sw_gpu_job *job)
 	WARN_ON(gpu->stop);
 	list_add_tail(&job->node, &gpu->queue);
 	gpu->queued++;
+	pthread_cond_signal(&gpu->work);
+	pthread_mutex_unlock(&gpu->lock);
+}
+
+/**
+ * sw_gpu_set_held() - see include/shrinkwrap/gpu.h.
+ * @gpu: the GPU.
+ * @held: true to hold queued jobs, false to run them again.
+ */
+void sw_gpu_set_held(struct sw_gpu *gpu, bool held)
+{
+	pthread_mutex_lock(&gpu->lock);
+	gpu->held = held;
 	pthread_cond_signal(&gpu->work);
 	pthread_mutex_unlock(&gpu->lock);
 }

@@ -261,6 +261,17 @@ void sw_gpu_idle(struct sw_world *w)
 }
 
 /**
+ * sw_gpu_hold() - hold the world's GPU queue, or release it.
+ * @w: the world.
+ * @hold: true: jobs submitted from now on stay queued, their fences
+ *        unsignalled, until the release (or the world's destruction).
+ */
+void sw_gpu_hold(struct sw_world *w, bool hold)
+{
+	sw_gpu_set_held(w->gpu, hold);
+}
+
+/**
  * sw_gpu_stats() - what the GPU did in this world.
  * @w: the world.
  * @st: receives jobs run, page faults and data mismatches.

@@ -82,9 +82,11 @@ static void test_nowait_scan_leaves_gpu_mapped(void **state)
 }
 
 /*
- * A thread holding a lock until told to let go, or for 5 s at most: with
+ * A thread holding a lock until told to let go, or for 60 s at most: with
  * the rule broken the scan blocks on the lock, and the test must still
- * end (static, so that a failed assertion leaves it intact).
+ * end (static, so that a failed assertion leaves it intact). The limit is
+ * far above a loaded valgrind run's time between holder_start() and the
+ * last scan (about a second), which it must never cut short.
  */
 struct holder {
 	struct mutex *lock;
@@ -104,7 +106,7 @@ static void *holder_fn(void *arg)
 	h->held = true;
 	pthread_cond_broadcast(&h->cv);
 	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 5;
+	until.tv_sec += 60;
 	while (!h->release)
 		if (pthread_cond_timedwait(&h->cv, &h->m, &until) == ETIMEDOUT)
 			break;

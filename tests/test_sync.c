@@ -5,6 +5,7 @@
  * walk, a BO without pages returns early, and sync never swaps a BO in.
  */
 #include <pthread.h>
+#include <time.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -111,16 +112,22 @@ static void *shrinker(void *arg)
 static void test_sync_races_eviction(void **state)
 {
 	struct race r = { .w = *state };
+	time_t deadline;
 	pthread_t t[2];
 	int i;
 
 	r.bo = new_bo(state, NULL);
 	pthread_create(&t[0], NULL, syncer, &r);
 	pthread_create(&t[1], NULL, shrinker, &r);
-	/* At least 300 rounds, and until both other threads really ran (bounded). */
+	/*
+	 * At least 300 rounds, and until both other threads really ran: for
+	 * two minutes at most, a bound in time since memcheck's scheduler can
+	 * starve a thread for a count of rounds that takes that long.
+	 */
+	deadline = time(NULL) + 120;
 	for (i = 0; i < 300 || ((__atomic_load_n(&r.syncs, __ATOMIC_RELAXED) < 20 ||
 				 __atomic_load_n(&r.scans, __ATOMIC_RELAXED) < 20) &&
-				i < 2000000); i++) {
+				time(NULL) < deadline); i++) {
 		assert_int_equal(panthor_gem_pin(sw_bo_obj(r.bo)), 0);
 		panthor_gem_unpin(sw_bo_obj(r.bo));
 		r.populates++;

@@ -71,6 +71,16 @@ struct dma_fence *sw_gpu_fence_create(struct sw_gpu *gpu);
 void sw_gpu_queue(struct sw_gpu *gpu, struct sw_gpu_job *job);
 
 /**
+ * sw_gpu_set_held() - hold the GPU's queue, or let it run again
+ * @gpu: the GPU.
+ * @held: while true, the GPU starts no job (one already running finishes),
+ *        so a queued job's fence stays unsignalled for as long as a test
+ *        needs it busy. sw_gpu_destroy() runs the queue even while held;
+ *        sw_gpu_wait_idle() waits for the release.
+ */
+void sw_gpu_set_held(struct sw_gpu *gpu, bool held);
+
+/**
  * sw_gpu_wait_idle() - wait until every job queued so far has completed
  * @gpu: the GPU.
  */

@@ -7,6 +7,7 @@
 #ifndef SHRINKWRAP_SUBMIT_H
 #define SHRINKWRAP_SUBMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,12 @@ int sw_submit_wait(struct sw_vm *vm, const struct sw_gpu_access *acc, unsigned i
 int sw_fence_wait(struct dma_fence *fence);
 /** sw_gpu_idle() - wait until every queued job has run. */
 void sw_gpu_idle(struct sw_world *w);
+/**
+ * sw_gpu_hold() - with @hold true, the GPU starts no job until called with
+ * false: a test's job stays busy (its fence unsignalled) for exactly as
+ * long as the test needs, where a delay would race the test's own speed.
+ */
+void sw_gpu_hold(struct sw_world *w, bool hold);
 struct sw_gpu_stats {
 	unsigned long jobs, faults, mismatches;
 };
