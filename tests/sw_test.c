@@ -30,18 +30,52 @@ static void __attribute__((constructor)) sw_test_main_thread(void)
  * libcmocka's own: off the main thread it names the assertion and aborts;
  * on it, it hands over to cmocka's.
  */
+/* Threads started by sw_test_thread_start() and not yet joined. */
+static int live_workers;
+
 void _fail(const char * const file, const int line)
 {
 	static void (*cmocka_fail)(const char *, int);
+	int live = __atomic_load_n(&live_workers, __ATOMIC_RELAXED);
 
 	if (!pthread_equal(pthread_self(), main_thread)) {
 		fprintf(stderr, "%s:%d: assertion failed on a worker thread: aborting\n", file, line);
+		abort();
+	}
+	/*
+	 * cmocka would go on to the teardown, which frees the world (and the
+	 * test's frame is gone) under the workers still using them: what
+	 * followed would be use-after-free reports, or a hang, not this.
+	 */
+	if (live) {
+		fprintf(stderr, "%s:%d: assertion failed with %d worker thread(s) of the test "
+			"still running: aborting the suite\n", file, line, live);
 		abort();
 	}
 	if (!cmocka_fail)
 		cmocka_fail = (void (*)(const char *, int))dlsym(RTLD_NEXT, "_fail");
 	cmocka_fail(file, line);
 	abort();
+}
+
+void sw_test_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	int ret = pthread_create(thread, NULL, fn, arg);
+
+	assert_int_equal(ret, 0);
+	__atomic_add_fetch(&live_workers, 1, __ATOMIC_RELAXED);
+}
+
+void *sw_test_thread_join(pthread_t thread)
+{
+	void *ret = NULL;
+
+	if (pthread_join(thread, &ret)) {
+		fprintf(stderr, "sw_test_thread_join: not a joinable thread: aborting\n");
+		abort();
+	}
+	__atomic_sub_fetch(&live_workers, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 /*

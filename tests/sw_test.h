@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -60,6 +61,16 @@ int sw_teardown(void **state);
 
 #define SW_TEST(fn) cmocka_unit_test_setup_teardown(fn, sw_setup, sw_teardown)
 #define SW_TEST_NOSWAP(fn) cmocka_unit_test_setup_teardown(fn, sw_setup_noswap, sw_teardown)
+
+/*
+ * Start and join a test's worker thread. While one started here is not
+ * joined, an assertion failing on the main thread aborts the suite, naming
+ * the assertion, rather than running the teardown under the worker.
+ * sw_test_thread_start() fails the test if the thread cannot be started;
+ * sw_test_thread_join() returns the thread's result.
+ */
+void sw_test_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
+void *sw_test_thread_join(pthread_t thread);
 
 /*
  * Wait up to @secs seconds for another thread to set *@flag (with

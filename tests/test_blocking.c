@@ -120,7 +120,7 @@ static void holder_start(struct holder *h, struct mutex *lock)
 	*h = (struct holder){ .lock = lock };
 	pthread_mutex_init(&h->m, NULL);
 	pthread_cond_init(&h->cv, NULL);
-	assert_int_equal(pthread_create(&h->thread, NULL, holder_fn, h), 0);
+	sw_test_thread_start(&h->thread, holder_fn, h);
 	pthread_mutex_lock(&h->m);
 	while (!h->held)
 		pthread_cond_wait(&h->cv, &h->m);
@@ -133,7 +133,7 @@ static void holder_stop(struct holder *h)
 	h->release = true;
 	pthread_cond_broadcast(&h->cv);
 	pthread_mutex_unlock(&h->m);
-	pthread_join(h->thread, NULL);
+	sw_test_thread_join(h->thread);
 	pthread_cond_destroy(&h->cv);
 	pthread_mutex_destroy(&h->m);
 }
@@ -175,8 +175,8 @@ static void run_in_thread(void *(*fn)(void *), void *arg)
 {
 	pthread_t t;
 
-	assert_int_equal(pthread_create(&t, NULL, fn, arg), 0);
-	pthread_join(t, NULL);
+	sw_test_thread_start(&t, fn, arg);
+	sw_test_thread_join(t);
 }
 
 struct bind_args {

@@ -618,11 +618,11 @@ static void test_synchronize_rcu_waits_for_a_reader_on_another_thread(void **sta
 	old->value = 7;
 	new->value = 8;
 	RCU_INIT_POINTER(slot, old);
-	assert_int_equal(pthread_create(&rt, NULL, reader_fn, &r), 0);
+	sw_test_thread_start(&rt, reader_fn, &r);
 	while (!smp_load_acquire(&r.inside))
 		usleep(100);
 	rcu_assign_pointer(slot, new);
-	assert_int_equal(pthread_create(&ut, NULL, updater_fn, &r), 0);
+	sw_test_thread_start(&ut, updater_fn, &r);
 	/* However long it runs, the grace period cannot end with the reader inside. */
 	for (i = 0; i < 20 && !early; i++) {
 		usleep(500);
@@ -630,8 +630,8 @@ static void test_synchronize_rcu_waits_for_a_reader_on_another_thread(void **sta
 	}
 	/* Checked once both threads are done: a failure must not strand them. */
 	smp_store_release(&r.leave, 1);
-	pthread_join(ut, NULL);
-	pthread_join(rt, NULL);
+	sw_test_thread_join(ut);
+	sw_test_thread_join(rt);
 	assert_int_equal(early, 0);
 	assert_int_equal(r.gp_done, 1);
 	assert_int_equal(r.seen, 7);
@@ -700,7 +700,7 @@ static void test_dma_resv_lockless_readers_race_list_replacement(void **state)
 
 	spin_lock_init(&lock);
 	dma_resv_init(&r.resv);
-	assert_int_equal(pthread_create(&t, NULL, resv_reader_fn, &r), 0);
+	sw_test_thread_start(&t, resv_reader_fn, &r);
 	while (!__atomic_load_n(&r.reads, __ATOMIC_RELAXED))
 		sched_yield();
 	/* Until the reader has walked often enough, within a bound. */
@@ -724,7 +724,7 @@ static void test_dma_resv_lockless_readers_race_list_replacement(void **state)
 		}
 	}
 	smp_store_release(&r.stop, 1);
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	assert_true(dma_resv_test_signaled(&r.resv, DMA_RESV_USAGE_BOOKKEEP));
 	assert_int_equal(sw_dma_resv_fence_count(&r.resv), 0);
 	dma_resv_fini(&r.resv);
@@ -779,8 +779,8 @@ static void test_dma_resv_replaced_list_outlives_rcu_readers(void **state)
 	g.ret = -1;
 	live = sw_slab_live();
 	rcu_read_lock();
-	assert_int_equal(pthread_create(&t, NULL, resv_grow_fn, &g), 0);
-	pthread_join(t, NULL);
+	sw_test_thread_start(&t, resv_grow_fn, &g);
+	sw_test_thread_join(t);
 	during = sw_slab_live();
 	rcu_read_unlock();
 	assert_int_equal(g.ret, 0);
@@ -922,9 +922,9 @@ static void test_threads_register_with_rcu_on_first_use(void **state)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, rcu_thread_fn, &slot), 0);
+		sw_test_thread_start(&t[i], rcu_thread_fn, &slot);
 	for (i = 0; i < 4; i++) {
-		pthread_join(t[i], &ret);
+		ret = sw_test_thread_join(t[i]);
 		assert_int_equal((long)ret, 9);
 	}
 	/* Exited threads unregistered: a grace period does not wait for them. */
@@ -996,7 +996,7 @@ static void signal_ends_wait(enum sig_lock kind)
 		mutex_lock(&m);
 	else
 		down_write(&sem);
-	assert_int_equal(pthread_create(&t, NULL, sig_waiter_fn, &sw), 0);
+	sw_test_thread_start(&t, sig_waiter_fn, &sw);
 	while (!smp_load_acquire(&sw.task))
 		usleep(100);
 	/* Past its first look at the signal, the waiter blocks. */
@@ -1008,10 +1008,10 @@ static void signal_ends_wait(enum sig_lock kind)
 			mutex_unlock(&m);
 		else
 			up_write(&sem);
-		pthread_join(t, NULL);
+		sw_test_thread_join(t);
 		fail_msg("%s: a signal sent while it waited did not end the wait", names[kind]);
 	}
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	if (kind == SIG_MUTEX)
 		mutex_unlock(&m);
 	else

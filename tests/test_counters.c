@@ -74,16 +74,16 @@ static void run_workers(struct shared *s, void *(*fn)(void *))
 	pthread_t shrinker;
 	int i;
 
-	pthread_create(&shrinker, NULL, shrink_worker, s);
+	sw_test_thread_start(&shrinker, shrink_worker, s);
 	for (i = 0; i < THREADS; i++) {
 		wk[i].s = s;
 		wk[i].id = i;
-		pthread_create(&wk[i].thread, NULL, fn, &wk[i]);
+		sw_test_thread_start(&wk[i].thread, fn, &wk[i]);
 	}
 	for (i = 0; i < THREADS; i++)
-		pthread_join(wk[i].thread, NULL);
+		sw_test_thread_join(wk[i].thread);
 	smp_store_release(&s->stop, 1);
-	pthread_join(shrinker, NULL);
+	sw_test_thread_join(shrinker);
 }
 
 /*

@@ -359,9 +359,9 @@ static void test_exec_opposite_order_contention(void **state)
 	o.b = objs[1];
 	pthread_barrier_init(&o.barrier, NULL, 2);
 	for (i = 0; i < 2; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, opposite_thread, &args[i]), 0);
+		sw_test_thread_start(&t[i], opposite_thread, &args[i]);
 	for (i = 0; i < 2; i++)
-		pthread_join(t[i], NULL);
+		sw_test_thread_join(t[i]);
 	pthread_barrier_destroy(&o.barrier);
 
 	assert_int_equal(args[0].done, o.rounds);

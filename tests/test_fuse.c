@@ -882,14 +882,14 @@ static void test_fuse_writes_race_the_shrinker(void **state)
 	sl = (struct shrinker_loop){ .w = fc->w };
 	bo1 = bound_private_bo(f, &vm1, VA0, 11);
 	bo2 = bound_private_bo(f, &vm2, VA1, 12);
-	assert_int_equal(pthread_create(&t, NULL, shrinker_loop_fn, &sl), 0);
+	sw_test_thread_start(&t, shrinker_loop_fn, &sl);
 	for (i = 0; i < n; i++) {
 		assert_int_equal(knob(fc, i & 1 ? "mem_claim" : "mem_reclaim", me), len);
 		if (i % 8 == 7)
 			assert_true(child_read(fc, DEBUGFS_DIR, "gems", 0) > 0);
 	}
 	__atomic_store_n(&sl.stop, true, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	sw_task_set(1, "sw-main", 0);
 	assert_int_equal(sw_check_invariants(fc->w), 0);
 	assert_int_equal(gpu_check(vm1, VA0, 11), 0);
@@ -936,7 +936,7 @@ static void test_fuse_writes_race_the_owner_exiting(void **state)
 
 	cl = (struct closer){ .p = p, .f = sw_file_open(p) };
 	bound_private_bo(cl.f, &vm, VA0, 20);
-	assert_int_equal(pthread_create(&t, NULL, closer_fn, &cl), 0);
+	sw_test_thread_start(&t, closer_fn, &cl);
 	for (i = 0; i < n; i++) {
 		long ret = knob(fc, i & 1 ? "mem_claim" : "mem_reclaim", me);
 
@@ -947,7 +947,7 @@ static void test_fuse_writes_race_the_owner_exiting(void **state)
 		else
 			fail_msg("write %u: %ld", i, ret);
 	}
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	sw_task_set(1, "sw-main", 0);
 	assert_int_equal(ok + gone, n);
 	assert_int_equal(knob(fc, "mem_reclaim", me), -ESRCH);

@@ -171,13 +171,13 @@ static void test_fault_with_signal_pending(void **state)
 	char byte = 3;
 
 	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
-	pthread_create(&t, NULL, hold_resv, &h);
+	sw_test_thread_start(&t, hold_resv, &h);
 	while (!__atomic_load_n(&h.held, __ATOMIC_ACQUIRE))
 		usleep(1000);
 	sw_task_signal(1);
 	assert_int_equal(sw_cpu_access(m, 0, &byte, 1, true, SW_FAULT_NORETRY), 0);
 	sw_task_signal(0);
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	assert_int_equal(sw_map_faults(m), 1);
 	assert_non_null(sw_bo_obj(bo)->backing.pages);
 }

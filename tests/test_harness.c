@@ -283,12 +283,35 @@ static void *failing_worker(void *arg)
 	return NULL;
 }
 
+static void child_worker_fails(void)
+{
+	pthread_t t;
+
+	if (!pthread_create(&t, NULL, failing_worker, NULL))
+		pthread_join(t, NULL);
+}
+
+static void *idle_worker(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void child_main_fails_under_worker(void)
+{
+	pthread_t t;
+
+	sw_test_thread_start(&t, idle_worker, NULL);
+	assert_int_equal(3, 4);
+}
+
 /*
- * An assertion failing on a worker thread can't longjmp to the test on
- * the main thread: the suite aborts, naming the assertion. Checked in a
- * forked child, whose stderr comes back through a pipe.
+ * Run @child in a forked child whose stdout and stderr come back through a
+ * pipe: it must die of SIGABRT, and what it printed must name this file
+ * and say @why.
  */
-static void test_worker_assertion_aborts_naming_it(void **state)
+static void assert_child_aborts(void (*child)(void), const char *why)
 {
 	char out[4096] = "";
 	int fds[2], status;
@@ -305,12 +328,9 @@ static void test_worker_assertion_aborts_naming_it(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		pthread_t t;
-
 		dup2(fds[1], STDERR_FILENO);
 		dup2(fds[1], STDOUT_FILENO);
-		if (!pthread_create(&t, NULL, failing_worker, NULL))
-			pthread_join(t, NULL);
+		child();
 		_exit(0);
 	}
 	close(fds[1]);
@@ -318,10 +338,28 @@ static void test_worker_assertion_aborts_naming_it(void **state)
 		got += n;
 	close(fds[0]);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGABRT);
-	assert_non_null(strstr(out, "test_harness.c"));
-	assert_non_null(strstr(out, "assertion failed on a worker thread"));
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || !strstr(out, "test_harness.c") ||
+	    !strstr(out, why))
+		fail_msg("the child did not abort saying \"%s\"; it printed:\n%s", why, out);
+}
+
+/*
+ * An assertion failing on a worker thread can't longjmp to the test on
+ * the main thread: the suite aborts, naming the assertion.
+ */
+static void test_worker_assertion_aborts_naming_it(void **state)
+{
+	assert_child_aborts(child_worker_fails, "assertion failed on a worker thread");
+}
+
+/*
+ * One failing on the main thread while a worker the test started still
+ * runs aborts too: the teardown would free the world under the worker.
+ */
+static void test_assertion_with_live_worker_aborts_naming_it(void **state)
+{
+	assert_child_aborts(child_main_fails_under_worker,
+			    "assertion failed with 1 worker thread(s) of the test still running");
 }
 
 int main(void)
@@ -340,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_lockdep_trace_names_static_function),
 		cmocka_unit_test(test_harness_failure_reaches_handler),
 		cmocka_unit_test(test_worker_assertion_aborts_naming_it),
+		cmocka_unit_test(test_assertion_with_live_worker_aborts_naming_it),
 	};
 
 	sw_report_quiet(true);

@@ -460,7 +460,7 @@ static void test_iopgtable_walk_races_updates(void **state)
 	wk.ops = pgtbl_new(&cfg, NULL);
 	assert_int_equal(map(wk.ops, STABLE_VA, PA_BASE, SZ_4K, STABLE_PAGES, IOMMU_READ,
 			     &mapped), 0);
-	assert_int_equal(pthread_create(&t, NULL, walker_thread, &wk), 0);
+	sw_test_thread_start(&t, walker_thread, &wk);
 
 	for (round = 0; round < 300; round++) {
 		/* Same 1G region as the stable range: shares its L1/L2 tables. */
@@ -474,7 +474,7 @@ static void test_iopgtable_walk_races_updates(void **state)
 	}
 
 	smp_store_release(&wk.stop, 1);
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	assert_int_equal(wk.errors, 0);
 	assert_true(wk.walks >= 100);
 	assert_int_equal(sw_io_pgtable_mapped_pages(wk.ops, 0, 1ULL << 48), STABLE_PAGES);

@@ -148,8 +148,8 @@ static void test_abba_across_two_threads_reports_at_second_thread_a(void **state
 	pthread_t thr;
 
 	locks_init(&l);
-	assert_int_equal(pthread_create(&thr, NULL, take_a_then_b, &l), 0);
-	assert_int_equal(pthread_join(thr, NULL), 0);
+	sw_test_thread_start(&thr, take_a_then_b, &l);
+	sw_test_thread_join(thr);
 	assert_lockdep(0, NULL);
 
 	sw_expect_reports(SW_REPORT_LOCKDEP, 1);
@@ -924,9 +924,9 @@ static void test_concurrent_consistent_order_with_trylocks_is_silent(void **stat
 	locks_init(&st.l);
 	spin_lock_init(&st.s);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(pthread_create(&thr[i], NULL, stress_thread, &st), 0);
+		sw_test_thread_start(&thr[i], stress_thread, &st);
 	for (i = 0; i < 4; i++)
-		assert_int_equal(pthread_join(thr[i], NULL), 0);
+		sw_test_thread_join(thr[i]);
 	assert_lockdep(0, NULL);
 	locks_fini(&st.l);
 }

@@ -562,17 +562,17 @@ static void test_kswapd_and_direct_reclaim_race_the_workload(void **state)
 
 	pthread_mutex_init(&r.lock, NULL);
 	sw_reclaim_stats_reset();
-	pthread_create(&direct, NULL, race_direct, &r);
-	pthread_create(&churn, NULL, race_shrinker_churn, &r);
+	sw_test_thread_start(&direct, race_direct, &r);
+	sw_test_thread_start(&churn, race_shrinker_churn, &r);
 	for (i = 0; i < RACE_WORKERS; i++)
-		pthread_create(&wk[i], NULL, race_worker, &r);
+		sw_test_thread_start(&wk[i], race_worker, &r);
 	/* Assert only after every thread is joined: they use the world. */
 	reclaimed = sw_test_wait_until(race_reclaimed, &r, 240);
 	smp_store_release(&r.stop, 1);
 	for (i = 0; i < RACE_WORKERS; i++)
-		pthread_join(wk[i], NULL);
-	pthread_join(direct, NULL);
-	pthread_join(churn, NULL);
+		sw_test_thread_join(wk[i]);
+	sw_test_thread_join(direct);
+	sw_test_thread_join(churn);
 	pthread_mutex_destroy(&r.lock);
 	assert_int_equal(__atomic_load_n(&probe_dead_scans, __ATOMIC_RELAXED), 0);
 

@@ -423,31 +423,31 @@ static void test_stress_reclaim(void **state)
 		pthread_mutex_init(&s.slot[i].lock, NULL);
 	pthread_barrier_init(&s.barrier, NULL, WORKERS + 1);
 
-	pthread_create(&shr[0], NULL, scanner, &s);
-	pthread_create(&shr[1], NULL, debugfs_shrinker, &s);
+	sw_test_thread_start(&shr[0], scanner, &s);
+	sw_test_thread_start(&shr[1], debugfs_shrinker, &s);
 	for (i = 0; i < WORKERS; i++) {
 		wa[i].s = &s;
 		wa[i].id = i;
-		pthread_create(&th[i], NULL, worker, &wa[i]);
+		sw_test_thread_start(&th[i], worker, &wa[i]);
 	}
 	for (phase = 0; phase < PHASES; phase++) {
 		pthread_barrier_wait(&s.barrier);
 		/* Workers are parked; shrinkers may still be mid-scan: pause them. */
 		smp_store_release(&s.stop_shrinkers, 1);
-		pthread_join(shr[0], NULL);
-		pthread_join(shr[1], NULL);
+		sw_test_thread_join(shr[0]);
+		sw_test_thread_join(shr[1]);
 		if (sw_check_invariants(s.w))
 			stress_fail(&s, "invariants broken", -1);
 		smp_store_release(&s.stop_shrinkers, 0);
-		pthread_create(&shr[0], NULL, scanner, &s);
-		pthread_create(&shr[1], NULL, debugfs_shrinker, &s);
+		sw_test_thread_start(&shr[0], scanner, &s);
+		sw_test_thread_start(&shr[1], debugfs_shrinker, &s);
 		pthread_barrier_wait(&s.barrier);
 	}
 	for (i = 0; i < WORKERS; i++)
-		pthread_join(th[i], NULL);
+		sw_test_thread_join(th[i]);
 	smp_store_release(&s.stop_shrinkers, 1);
-	pthread_join(shr[0], NULL);
-	pthread_join(shr[1], NULL);
+	sw_test_thread_join(shr[0]);
+	sw_test_thread_join(shr[1]);
 	pthread_barrier_destroy(&s.barrier);
 
 	fprintf(stderr, "stress: ops (performed/started):");

@@ -117,8 +117,8 @@ static void test_sync_races_eviction(void **state)
 	int i;
 
 	r.bo = new_bo(state, NULL);
-	pthread_create(&t[0], NULL, syncer, &r);
-	pthread_create(&t[1], NULL, shrinker, &r);
+	sw_test_thread_start(&t[0], syncer, &r);
+	sw_test_thread_start(&t[1], shrinker, &r);
 	/*
 	 * At least 300 rounds, and until both other threads really ran: for
 	 * two minutes at most, a bound in time since memcheck's scheduler can
@@ -133,8 +133,8 @@ static void test_sync_races_eviction(void **state)
 		r.populates++;
 	}
 	smp_store_release(&r.stop, 1);
-	pthread_join(t[0], NULL);
-	pthread_join(t[1], NULL);
+	sw_test_thread_join(t[0]);
+	sw_test_thread_join(t[1]);
 	assert_true(r.syncs > 0 && r.scans > 0);
 	assert_int_equal(sw_check_invariants(r.w), 0);
 }

@@ -164,15 +164,15 @@ static ssize_t write_with_signal(struct sw_world *w, struct sw_proc *p, const ch
 	struct intr_writer iw = { .w = w, .p = p, .knob = knob, .str = str };
 	pthread_t t;
 
-	assert_int_equal(pthread_create(&t, NULL, intr_writer_fn, &iw), 0);
+	sw_test_thread_start(&t, intr_writer_fn, &iw);
 	if (!sw_test_wait_flag(&iw.done, 60)) {
 		if (held)
 			mutex_unlock(held);
-		pthread_join(t, NULL);
+		sw_test_thread_join(t);
 		fail_msg("%s write of '%s' with a signal pending did not return in 60 s", knob,
 			 str);
 	}
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 	return iw.ret;
 }
 

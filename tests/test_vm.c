@@ -778,10 +778,10 @@ static void test_bind_submit_vs_shrinker(void **state)
 	struct sw_gpu_stats st;
 	pthread_t t;
 
-	assert_int_equal(pthread_create(&t, NULL, churn_thread, &ch), 0);
+	sw_test_thread_start(&t, churn_thread, &ch);
 	for (int i = 0; i < 200; i++)
 		sw_shrinker_scan(c.w, PAGES, GFP_KERNEL);
-	pthread_join(t, NULL);
+	sw_test_thread_join(t);
 
 	assert_int_equal(ch.errors, 0);
 	sw_gpu_stats(c.w, &st);
