@@ -249,7 +249,7 @@ int sw_interleave_explore(const struct sw_race *race, const struct sw_interleave
 			  struct sw_interleave_result *res)
 {
 	struct sw_interleave_result r = { 0 };
-	struct sw_il_strategy st = { .mode = SW_IL_CHOICES };
+	struct sw_il_strategy st = { .mode = SW_IL_CHOICES, .stall_secs = opts->stall_secs };
 	struct il_prefix p = { 0 };
 	const char *replay = opts->replay ? opts->replay : getenv("SW_INTERLEAVE_SEED");
 	unsigned int budget = opts->schedules ? opts->schedules : IL_DEFAULT_SCHEDULES;

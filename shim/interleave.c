@@ -36,6 +36,7 @@ bool __sw_interleaving;
 #define IL_TRACE_MAX	(1 << 14)
 #define IL_STACK	10
 #define IL_STEP_LIMIT	(1UL << 21)
+#define IL_STALL_SECS	120
 #define IL_NO_THREAD	0xff
 
 enum il_state { IL_RUNNABLE, IL_BLOCKED, IL_DONE };
@@ -423,6 +424,39 @@ static void il_setup_pct(const struct sw_il_strategy *s)
 		il.change[j] = il_rand(&rng) % (s->steps ? s->steps : 1);
 }
 
+/*
+ * Wait for the run's end. A thread holding the turn for @stall_secs without
+ * a switch point is blocked or spinning outside the scheduler (a libc wait,
+ * a loop on a plain load): no other thread will run again, and it may wake
+ * into the next run's state, so say which and end the process. il.lock held.
+ */
+static void il_wait_run_locked(unsigned int stall_secs)
+{
+	unsigned long steps = il.out.steps;
+	unsigned int idle = 0;
+
+	while (!il.finished && !il.out.deadlock) {
+		struct timespec until;
+
+		realtime_deadline_shim(&until, 1000000);
+		if (pthread_cond_timedwait(&il.main_cv, &il.lock, &until) != ETIMEDOUT)
+			continue;
+		if (il.out.steps != steps) {
+			steps = il.out.steps;
+			idle = 0;
+			continue;
+		}
+		if (++idle < stall_secs)
+			continue;
+		fprintf(stderr, "interleave: T%u has run %u s without reaching a switch point: it "
+			"waits or spins outside the scheduler, which cannot run another thread; "
+			"aborting (SW_INTERLEAVE_VERBOSE=1 prints each schedule's replay string)\n",
+			il.running ? il.running->id : 0, stall_secs);
+		sw_il_print_schedule(stderr);
+		abort();
+	}
+}
+
 /**
  * sw_il_run() - run @n functions as threads, one at a time, under @s.
  * @fn: the thread functions.
@@ -477,8 +511,7 @@ int sw_il_run(void (*const fn[])(void *arg), void *const arg[], unsigned int n,
 
 	WRITE_ONCE(__sw_interleaving, true);
 	il_switch(NULL, il_pick(NULL, SW_IL_POINT));
-	while (!il.finished && !il.out.deadlock)
-		pthread_cond_wait(&il.main_cv, &il.lock);
+	il_wait_run_locked(s->stall_secs ? s->stall_secs : IL_STALL_SECS);
 	WRITE_ONCE(__sw_interleaving, false);
 
 	/* Deadlocked threads are gone for good: the pool makes new ones. */

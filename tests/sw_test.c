@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +77,50 @@ void *sw_test_thread_join(pthread_t thread)
 	}
 	__atomic_sub_fetch(&live_workers, 1, __ATOMIC_RELAXED);
 	return ret;
+}
+
+void sw_test_child_aborts(void (*child)(void), const char *why, const char *where)
+{
+	char out[4096] = "", sink[4096];
+	int fds[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+#ifdef SW_TEST_TSAN
+	/* The same code runs in the other presets. */
+	printf("skipped: ThreadSanitizer does not support starting threads after fork\n");
+	skip();
+#endif
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		child();
+		_exit(0);
+	}
+	close(fds[1]);
+	/* Keep the start; drain the rest, so the child never blocks on a full pipe. */
+	for (;;) {
+		if (got < sizeof(out) - 1)
+			n = read(fds[0], out + got, sizeof(out) - 1 - got);
+		else
+			n = read(fds[0], sink, sizeof(sink));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (got < sizeof(out) - 1)
+			got += n;
+	}
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || !strstr(out, why) ||
+	    (where && !strstr(out, where)))
+		fail_msg("the child did not abort saying \"%s\"%s%s; it printed:\n%s", why,
+			 where ? " at " : "", where ? where : "", out);
 }
 
 /*

@@ -73,6 +73,14 @@ void sw_test_thread_start(pthread_t *thread, void *(*fn)(void *), void *arg);
 void *sw_test_thread_join(pthread_t thread);
 
 /*
+ * Run @child in a forked child, its stdout and stderr piped back: it must
+ * die of SIGABRT having printed @why (and @where, unless NULL), else the
+ * test fails showing what it printed. Skips the test under TSan, which
+ * cannot start threads after fork().
+ */
+void sw_test_child_aborts(void (*child)(void), const char *why, const char *where);
+
+/*
  * Wait up to @secs seconds for another thread to set *@flag (with
  * smp_store_release()); true if it did. A test that must not hang on a
  * thread which may never finish waits for its flag, then joins it: the

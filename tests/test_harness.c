@@ -307,49 +307,13 @@ static void child_main_fails_under_worker(void)
 }
 
 /*
- * Run @child in a forked child whose stdout and stderr come back through a
- * pipe: it must die of SIGABRT, and what it printed must name this file
- * and say @why.
- */
-static void assert_child_aborts(void (*child)(void), const char *why)
-{
-	char out[4096] = "";
-	int fds[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-#ifdef SW_TEST_TSAN
-	/* The same code runs in the other presets. */
-	printf("skipped: ThreadSanitizer does not support starting threads after fork\n");
-	skip();
-#endif
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], STDERR_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		child();
-		_exit(0);
-	}
-	close(fds[1]);
-	while (got < sizeof(out) - 1 && (n = read(fds[0], out + got, sizeof(out) - 1 - got)) > 0)
-		got += n;
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT || !strstr(out, "test_harness.c") ||
-	    !strstr(out, why))
-		fail_msg("the child did not abort saying \"%s\"; it printed:\n%s", why, out);
-}
-
-/*
  * An assertion failing on a worker thread can't longjmp to the test on
  * the main thread: the suite aborts, naming the assertion.
  */
 static void test_worker_assertion_aborts_naming_it(void **state)
 {
-	assert_child_aborts(child_worker_fails, "assertion failed on a worker thread");
+	sw_test_child_aborts(child_worker_fails, "assertion failed on a worker thread",
+			     "test_harness.c:");
 }
 
 /*
@@ -358,8 +322,9 @@ static void test_worker_assertion_aborts_naming_it(void **state)
  */
 static void test_assertion_with_live_worker_aborts_naming_it(void **state)
 {
-	assert_child_aborts(child_main_fails_under_worker,
-			    "assertion failed with 1 worker thread(s) of the test still running");
+	sw_test_child_aborts(child_main_fails_under_worker,
+			     "assertion failed with 1 worker thread(s) of the test still running",
+			     "test_harness.c:");
 }
 
 int main(void)

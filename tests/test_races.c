@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -265,6 +266,54 @@ static void test_explorer_reports_abba_deadlock(void **state)
 	assert_true(r.deadlock);
 	assert_int_equal(explore(&abba, SW_INTERLEAVE_PCT, 100, &r), 1);
 	assert_true(r.deadlock);
+}
+
+/*
+ * A thread that waits where the scheduler cannot see (here, in sleep(3))
+ * keeps the turn for good: the explorer names it and aborts once it has
+ * held it stall_secs, where it used to wait with it for ever.
+ */
+static int stall_state;
+
+static void *stall_setup(struct sw_world *w)
+{
+	return &stall_state;
+}
+
+static void stall_sleeper(void *arg)
+{
+	sleep(30);
+}
+
+static void stall_idle(void *arg)
+{
+}
+
+static int stall_check(void *arg)
+{
+	return 0;
+}
+
+static const struct sw_race stall = {
+	.cfg = &small,
+	.name = "stall",
+	.setup = stall_setup,
+	.thread = { stall_sleeper, stall_idle },
+	.check = stall_check,
+	.locks_outside_world = true,
+};
+
+static void stall_child(void)
+{
+	struct sw_interleave_opts o = { .mode = SW_INTERLEAVE_PCT, .schedules = 1,
+					.stall_secs = 1 };
+
+	sw_interleave_explore(&stall, &o, NULL);
+}
+
+static void test_explorer_aborts_on_a_thread_outside_the_scheduler(void **state)
+{
+	sw_test_child_aborts(stall_child, "has run 1 s without reaching a switch point", NULL);
 }
 
 /* ---- The review's and the bug list's races ---- */
@@ -770,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_explorer_finds_lost_update),
 		cmocka_unit_test(test_explorer_replays_a_seed),
 		cmocka_unit_test(test_explorer_reports_abba_deadlock),
+		cmocka_unit_test(test_explorer_aborts_on_a_thread_outside_the_scheduler),
 		cmocka_unit_test(test_race_pin_count_last_unpin_vs_pin),
 		cmocka_unit_test(test_race_mmap_count_last_munmap_vs_mmap),
 		cmocka_unit_test(test_race_lru_remove_vs_scan),

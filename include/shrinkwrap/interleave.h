@@ -52,6 +52,12 @@ struct sw_interleave_opts {
 	unsigned int preemptions;	/* exhaustive bound; 0: 2 */
 	uint64_t seed;			/* PCT seed of the first schedule; 0: 1 */
 	const char *replay;		/* run only this schedule (else $SW_INTERLEAVE_SEED) */
+	/*
+	 * A thread that runs this long without reaching a switch point waits
+	 * (or spins) where the scheduler cannot see it: the suite aborts,
+	 * naming the thread and printing the schedule so far. 0: 120 s.
+	 */
+	unsigned int stall_secs;
 };
 
 struct sw_interleave_result {

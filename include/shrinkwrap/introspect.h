@@ -155,6 +155,7 @@ struct sw_il_strategy {
 	unsigned long steps;		/* PCT: they fall in [0, steps) */
 	const unsigned char *choices;	/* CHOICES: thread to run at each choice */
 	unsigned int nr_choices;
+	unsigned int stall_secs;	/* a thread this long between switch points: abort; 0: 120 */
 };
 
 /*
