@@ -632,7 +632,7 @@ static LIST_HEAD(vmap_areas);
 void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_t prot)
 {
 	struct vmap_area_shim *va;
-	unsigned int i;
+	unsigned int i, n;
 	char *addr;
 
 	might_sleep();
@@ -647,11 +647,15 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
 		free(va);
 		return NULL;
 	}
-	for (i = 0; i < count; i++) {
+	/* One mapping per run of pages that follow each other in the pool. */
+	for (i = 0; i < count; i += n) {
 		off_t off = (off_t)(pages[i] - pool_pages) * PAGE_SIZE;
 
-		if (mmap(addr + (size_t)i * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_SHARED | MAP_FIXED, pool_fd, off) == MAP_FAILED) {
+		for (n = 1; i + n < count && pages[i + n] == pages[i] + n; n++)
+			;
+		if (mmap(addr + (size_t)i * PAGE_SIZE, (size_t)n * PAGE_SIZE,
+			 PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, pool_fd,
+			 off) == MAP_FAILED) {
 			munmap(addr, (size_t)count * PAGE_SIZE);
 			free(va);
 			return NULL;
