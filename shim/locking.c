@@ -127,13 +127,27 @@ static int il_mutex_lock(pthread_mutex_t *m, const struct lockdep_map *map, bool
 }
 
 /* Block on a sleeping lock's or a spinlock's pthread mutex. */
+/*
+ * Around a wait for a contended sleeping lock: current->blocked_on names
+ * it, so a test can act once a task really waits (release it, signal it).
+ */
+static void task_blocks_on(const struct lockdep_map *map)
+{
+	smp_store_release(&current->blocked_on, map);
+}
+
 static void lock_wait(pthread_mutex_t *m, const char *what, const struct lockdep_map *map,
 		      unsigned long ip)
 {
-	if (il_on())
+	if (il_on()) {
 		il_mutex_lock(m, map, false, ip);
-	else
-		pthread_check(pthread_mutex_lock(m), what, map);
+		return;
+	}
+	if (!pthread_mutex_trylock(m))
+		return;
+	task_blocks_on(map);
+	pthread_check(pthread_mutex_lock(m), what, map);
+	task_blocks_on(NULL);
 }
 
 static bool il_read_free(const void *arg)
@@ -259,11 +273,13 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 	 * task waits (sw_task_signal() from another thread, a FUSE interrupt)
 	 * ends the wait, as a wake-up by signal does in the kernel.
 	 */
+	task_blocks_on(&lock->dep_map);
 	for (;;) {
 		struct timespec until;
 		int ret;
 
 		if (signal_pending(current)) {
+			task_blocks_on(NULL);
 			lock_release(&lock->dep_map, _RET_IP_);
 			return -EINTR;
 		}
@@ -271,6 +287,7 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 		ret = pthread_mutex_timedlock(&lock->m, &until);
 		if (ret == ETIMEDOUT)
 			continue;
+		task_blocks_on(NULL);
 		pthread_check(ret, "mutex_lock", &lock->dep_map);
 		mutex_acquired(lock);
 		return 0;
@@ -460,14 +477,19 @@ void down_read_nested(struct rw_semaphore *sem, int subclass)
  */
 static int rwsem_wait_signal(struct rw_semaphore *sem, bool write)
 {
+	int err = 0;
+
 	for (;;) {
 		struct timespec until;
 		int ret;
 
 		if (!(write ? pthread_rwlock_trywrlock(&sem->l) : pthread_rwlock_tryrdlock(&sem->l)))
-			return 0;
-		if (signal_pending(current))
-			return -EINTR;
+			break;
+		if (signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		task_blocks_on(&sem->dep_map);
 		realtime_deadline_shim(&until, 2000);
 		ret = write ? pthread_rwlock_timedwrlock(&sem->l, &until) :
 			      pthread_rwlock_timedrdlock(&sem->l, &until);
@@ -475,8 +497,10 @@ static int rwsem_wait_signal(struct rw_semaphore *sem, bool write)
 			continue;
 		/* As on the other lock paths, an error WARNs and the lock counts as taken. */
 		pthread_check(ret, write ? "down_write" : "down_read", &sem->dep_map);
-		return 0;
+		break;
 	}
+	task_blocks_on(NULL);
+	return err;
 }
 
 /**
@@ -790,6 +814,7 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		    READ_ONCE(ctx->wounded) && ctx->acquired)
 			goto deadlk;
 		if (interruptible && signal_pending(current)) {
+			task_blocks_on(NULL);
 			lock_release(&lock->base.dep_map, ip);
 			return -EINTR;
 		}
@@ -800,6 +825,7 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 			sw_il_block(ww_ready, &w, false, lock->base.dep_map.name, ip);
 			continue;
 		}
+		task_blocks_on(&lock->base.dep_map);
 		realtime_deadline_shim(&ts, 1000);
 		ret = pthread_mutex_timedlock(&lock->base.m, &ts);
 		if (ret == ETIMEDOUT)
@@ -813,10 +839,12 @@ static int __ww_mutex_lock(struct ww_mutex *lock, struct ww_acquire_ctx *ctx,
 		break;
 	}
 
+	task_blocks_on(NULL);
 	ww_acquired(lock, ctx);
 	return 0;
 
 deadlk:
+	task_blocks_on(NULL);
 	ctx->contending_lock = lock;
 	lock_release(&lock->base.dep_map, ip);
 	return -EDEADLK;

@@ -983,6 +983,7 @@ static void signal_ends_wait(enum sig_lock kind)
 		"mutex_lock_interruptible", "down_read_interruptible", "down_write_killable",
 	};
 	struct sig_waiter sw = { .kind = kind };
+	const struct lockdep_map *map;
 	struct rw_semaphore sem;
 	struct mutex m;
 	pthread_t t;
@@ -999,8 +1000,10 @@ static void signal_ends_wait(enum sig_lock kind)
 	sw_test_thread_start(&t, sig_waiter_fn, &sw);
 	while (!smp_load_acquire(&sw.task))
 		usleep(100);
-	/* Past its first look at the signal, the waiter blocks. */
-	for (i = 0; i < 20 && !smp_load_acquire(&sw.done); i++)
+	/* The signal comes once the waiter sleeps on the lock, past its first look. */
+	map = kind == SIG_MUTEX ? &m.dep_map : &sem.dep_map;
+	for (i = 0; i < 60000 && !smp_load_acquire(&sw.done) &&
+		    smp_load_acquire(&sw.task->blocked_on) != map; i++)
 		usleep(1000);
 	send_sig(SIGUSR1, sw.task, 0);
 	if (!sw_test_wait_flag(&sw.done, 60)) {

@@ -141,16 +141,30 @@ static void test_fault_modes(void **state)
 
 struct resv_holder {
 	struct dma_resv *resv;
-	int held;
+	struct task_struct *waiter;	/* the task whose wait it looks for */
+	int held;			/* it holds the resv */
+	int done;			/* the waiter is past its access */
+	int saw_wait;			/* the waiter slept on the resv */
 };
 
+/*
+ * Hold the resv until the waiter sleeps on it (then let go), or until it
+ * is past its access without having waited: a wait then never happened.
+ */
 static void *hold_resv(void *arg)
 {
 	struct resv_holder *h = arg;
+	const struct lockdep_map *lock = &h->resv->lock.base.dep_map;
 
 	dma_resv_lock(h->resv, NULL);
-	__atomic_store_n(&h->held, 1, __ATOMIC_RELEASE);
-	usleep(50 * 1000);
+	smp_store_release(&h->held, 1);
+	while (!smp_load_acquire(&h->done)) {
+		if (smp_load_acquire(&h->waiter->blocked_on) == lock) {
+			h->saw_wait = 1;
+			break;
+		}
+		usleep(1000);
+	}
 	dma_resv_unlock(h->resv);
 	return NULL;
 }
@@ -165,19 +179,24 @@ static void test_fault_with_signal_pending(void **state)
 {
 	struct sw_ctx c = sw_ctx_get(state, "backing");
 	struct sw_bo *bo = sw_bo_create(c.f, SIZE, 0);
-	struct resv_holder h = { .resv = sw_bo_obj(bo)->base.resv };
+	struct resv_holder h = { .resv = sw_bo_obj(bo)->base.resv, .waiter = current };
 	struct sw_map *m;
 	pthread_t t;
 	char byte = 3;
+	int ret;
 
 	assert_int_equal(sw_mmap(c.p, bo, 0, &m), 0);
 	sw_test_thread_start(&t, hold_resv, &h);
-	while (!__atomic_load_n(&h.held, __ATOMIC_ACQUIRE))
+	while (!smp_load_acquire(&h.held))
 		usleep(1000);
 	sw_task_signal(1);
-	assert_int_equal(sw_cpu_access(m, 0, &byte, 1, true, SW_FAULT_NORETRY), 0);
+	ret = sw_cpu_access(m, 0, &byte, 1, true, SW_FAULT_NORETRY);
 	sw_task_signal(0);
+	smp_store_release(&h.done, 1);
 	sw_test_thread_join(t);
+	assert_int_equal(ret, 0);
+	/* The fault met the resv held: it slept on it, however slow this thread. */
+	assert_true(h.saw_wait);
 	assert_int_equal(sw_map_faults(m), 1);
 	assert_non_null(sw_bo_obj(bo)->backing.pages);
 }

@@ -35,6 +35,8 @@ struct task_struct {
 	int			sigpending;
 	/* shim: lockdep's per-task state lives in shim/lockdep.c. */
 	void			*lockdep_state;
+	/* shim: the sleeping lock the task waits for (kernel: a mutex_waiter), or NULL. */
+	const struct lockdep_map *blocked_on;
 };
 
 struct task_struct *get_current(void);
