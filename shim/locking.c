@@ -126,18 +126,23 @@ static int il_mutex_lock(pthread_mutex_t *m, const struct lockdep_map *map, bool
 	}
 }
 
-/* Block on a sleeping lock's or a spinlock's pthread mutex. */
 /*
- * Around a wait for a contended sleeping lock: current->blocked_on names
- * it, so a test can act once a task really waits (release it, signal it).
+ * Around the wait for a contended mutex, ww_mutex, or (shim only) an
+ * interruptible or killable rwsem: current->blocked_on names it, so a test
+ * can act once a task really sleeps (release the lock, signal the task).
+ * A scheduled (interleaving) run does not set it: its waits are modelled.
  */
 static void task_blocks_on(const struct lockdep_map *map)
 {
 	smp_store_release(&current->blocked_on, map);
 }
 
+/*
+ * Block on a mutex's (@mutex) or a spinlock's pthread mutex; only a mutex
+ * wait sets blocked_on, as only a mutex_waiter does in the kernel.
+ */
 static void lock_wait(pthread_mutex_t *m, const char *what, const struct lockdep_map *map,
-		      unsigned long ip)
+		      bool mutex, unsigned long ip)
 {
 	if (il_on()) {
 		il_mutex_lock(m, map, false, ip);
@@ -145,9 +150,11 @@ static void lock_wait(pthread_mutex_t *m, const char *what, const struct lockdep
 	}
 	if (!pthread_mutex_trylock(m))
 		return;
-	task_blocks_on(map);
+	if (mutex)
+		task_blocks_on(map);
 	pthread_check(pthread_mutex_lock(m), what, map);
-	task_blocks_on(NULL);
+	if (mutex)
+		task_blocks_on(NULL);
 }
 
 static bool il_read_free(const void *arg)
@@ -235,7 +242,7 @@ void mutex_lock_nested(struct mutex *lock, unsigned int subclass)
 {
 	might_sleep();
 	lock_acquire(&lock->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
-	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, _RET_IP_);
+	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, true, _RET_IP_);
 	mutex_acquired(lock);
 }
 
@@ -248,7 +255,7 @@ void _mutex_lock_nest_lock(struct mutex *lock, struct lockdep_map *nest_lock)
 {
 	might_sleep();
 	lock_acquire(&lock->dep_map, 0, 0, 0, 1, nest_lock, _RET_IP_);
-	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, _RET_IP_);
+	lock_wait(&lock->m, "mutex_lock", &lock->dep_map, true, _RET_IP_);
 	mutex_acquired(lock);
 }
 
@@ -273,7 +280,6 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 	 * task waits (sw_task_signal() from another thread, a FUSE interrupt)
 	 * ends the wait, as a wake-up by signal does in the kernel.
 	 */
-	task_blocks_on(&lock->dep_map);
 	for (;;) {
 		struct timespec until;
 		int ret;
@@ -283,6 +289,7 @@ static int mutex_lock_signal_nested(struct mutex *lock, unsigned int subclass)
 			lock_release(&lock->dep_map, _RET_IP_);
 			return -EINTR;
 		}
+		task_blocks_on(&lock->dep_map);
 		realtime_deadline_shim(&until, 2000);
 		ret = pthread_mutex_timedlock(&lock->m, &until);
 		if (ret == ETIMEDOUT)
@@ -374,7 +381,7 @@ void __spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key 
 void spin_lock_nested(spinlock_t *lock, int subclass)
 {
 	lock_acquire(&lock->dep_map, subclass, 0, 0, 1, NULL, _RET_IP_);
-	lock_wait(&lock->m, "spin_lock", &lock->dep_map, _RET_IP_);
+	lock_wait(&lock->m, "spin_lock", &lock->dep_map, false, _RET_IP_);
 }
 
 /**

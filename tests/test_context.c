@@ -942,6 +942,7 @@ struct sig_waiter {
 	struct task_struct *task;	/* the waiter's, once it is about to wait */
 	int ret;
 	int done;
+	int may_exit;			/* its task is freed when it exits */
 };
 
 static void *sig_waiter_fn(void *arg)
@@ -969,6 +970,8 @@ static void *sig_waiter_fn(void *arg)
 	}
 	sw->ret = ret;
 	smp_store_release(&sw->done, 1);
+	while (!smp_load_acquire(&sw->may_exit))
+		usleep(100);
 	return NULL;
 }
 
@@ -984,6 +987,7 @@ static void signal_ends_wait(enum sig_lock kind)
 	};
 	struct sig_waiter sw = { .kind = kind };
 	const struct lockdep_map *map;
+	bool slept = false;
 	struct rw_semaphore sem;
 	struct mutex m;
 	pthread_t t;
@@ -1000,20 +1004,29 @@ static void signal_ends_wait(enum sig_lock kind)
 	sw_test_thread_start(&t, sig_waiter_fn, &sw);
 	while (!smp_load_acquire(&sw.task))
 		usleep(100);
-	/* The signal comes once the waiter sleeps on the lock, past its first look. */
+	/*
+	 * The signal comes once the waiter sleeps on the lock, past its first
+	 * look at the signal. The waiter's task stays until may_exit.
+	 */
 	map = kind == SIG_MUTEX ? &m.dep_map : &sem.dep_map;
-	for (i = 0; i < 60000 && !smp_load_acquire(&sw.done) &&
-		    smp_load_acquire(&sw.task->blocked_on) != map; i++)
+	for (i = 0; i < 60000 && !smp_load_acquire(&sw.done); i++) {
+		if (smp_load_acquire(&sw.task->blocked_on) == map) {
+			slept = true;
+			break;
+		}
 		usleep(1000);
+	}
 	send_sig(SIGUSR1, sw.task, 0);
 	if (!sw_test_wait_flag(&sw.done, 60)) {
 		if (kind == SIG_MUTEX)
 			mutex_unlock(&m);
 		else
 			up_write(&sem);
+		smp_store_release(&sw.may_exit, 1);
 		sw_test_thread_join(t);
 		fail_msg("%s: a signal sent while it waited did not end the wait", names[kind]);
 	}
+	smp_store_release(&sw.may_exit, 1);
 	sw_test_thread_join(t);
 	if (kind == SIG_MUTEX)
 		mutex_unlock(&m);
@@ -1021,6 +1034,7 @@ static void signal_ends_wait(enum sig_lock kind)
 		up_write(&sem);
 	sw_rwsem_destroy(&sem);
 	mutex_destroy(&m);
+	assert_true(slept);
 	assert_int_equal(sw.ret, -EINTR);
 }
 

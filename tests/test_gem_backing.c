@@ -150,15 +150,18 @@ struct resv_holder {
 /*
  * Hold the resv until the waiter sleeps on it (then let go), or until it
  * is past its access without having waited: a wait then never happened.
+ * After a minute it lets go anyway, so a waiter that sleeps where
+ * blocked_on does not say so fails the test instead of hanging it.
  */
 static void *hold_resv(void *arg)
 {
 	struct resv_holder *h = arg;
 	const struct lockdep_map *lock = &h->resv->lock.base.dep_map;
+	int i;
 
 	dma_resv_lock(h->resv, NULL);
 	smp_store_release(&h->held, 1);
-	while (!smp_load_acquire(&h->done)) {
+	for (i = 0; i < 60000 && !smp_load_acquire(&h->done); i++) {
 		if (smp_load_acquire(&h->waiter->blocked_on) == lock) {
 			h->saw_wait = 1;
 			break;

@@ -35,7 +35,7 @@ struct task_struct {
 	int			sigpending;
 	/* shim: lockdep's per-task state lives in shim/lockdep.c. */
 	void			*lockdep_state;
-	/* shim: the sleeping lock the task waits for (kernel: a mutex_waiter), or NULL. */
+	/* shim: the lock of a mutex, ww_mutex or signal-aware rwsem wait (kernel: mutex_waiter). */
 	const struct lockdep_map *blocked_on;
 };
 
