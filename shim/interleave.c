@@ -404,6 +404,22 @@ static struct il_thread *il_pool_thread(unsigned int i)
 	return t;
 }
 
+/*
+ * A forked child has none of the pool's threads, only the pointers: it
+ * makes its own (the parent's stay allocated in the child, unused).
+ */
+static void il_atfork_child(void)
+{
+	memset(il.pool, 0, sizeof(il.pool));
+	pthread_mutex_init(&il.lock, NULL);
+	pthread_cond_init(&il.main_cv, NULL);
+}
+
+static void __attribute__((constructor)) il_atfork_init(void)
+{
+	pthread_atfork(NULL, NULL, il_atfork_child);
+}
+
 static void il_setup_pct(const struct sw_il_strategy *s)
 {
 	unsigned int perm[SW_IL_MAX_THREADS];
@@ -422,6 +438,22 @@ static void il_setup_pct(const struct sw_il_strategy *s)
 		il.thr[i]->prio = (long)s->depth + 1 + perm[i];
 	for (j = 0; j < s->depth; j++)
 		il.change[j] = il_rand(&rng) % (s->steps ? s->steps : 1);
+}
+
+/* The run's strategy, as the SW_INTERLEAVE_SEED string that replays it. */
+static void il_print_replay(FILE *f)
+{
+	unsigned int i;
+
+	if (il.strat.mode == SW_IL_PCT) {
+		fprintf(f, "interleave: replay with SW_INTERLEAVE_SEED=%llu/%lu/%u\n",
+			(unsigned long long)il.strat.seed, il.strat.steps, il.strat.depth);
+		return;
+	}
+	fprintf(f, "interleave: replay with SW_INTERLEAVE_SEED=c:");
+	for (i = 0; i < il.strat.nr_choices; i++)
+		fputc('0' + il.strat.choices[i], f);
+	fputc('\n', f);
 }
 
 /*
@@ -448,10 +480,14 @@ static void il_wait_run_locked(unsigned int stall_secs)
 		}
 		if (++idle < stall_secs)
 			continue;
-		fprintf(stderr, "interleave: T%u has run %u s without reaching a switch point: it "
-			"waits or spins outside the scheduler, which cannot run another thread; "
-			"aborting (SW_INTERLEAVE_VERBOSE=1 prints each schedule's replay string)\n",
-			il.running ? il.running->id : 0, stall_secs);
+		if (il.running)
+			fprintf(stderr, "interleave: T%u has run %u s without reaching a switch "
+				"point: it waits or spins outside the scheduler, which cannot run "
+				"another thread; aborting\n", il.running->id, stall_secs);
+		else
+			fprintf(stderr, "interleave: no thread has had the turn for %u s; "
+				"aborting\n", stall_secs);
+		il_print_replay(stderr);
 		sw_il_print_schedule(stderr);
 		abort();
 	}

@@ -282,6 +282,7 @@ static void *stall_setup(struct sw_world *w)
 
 static void stall_sleeper(void *arg)
 {
+	fprintf(stderr, "stall: the sleeper runs\n");
 	sleep(30);
 }
 
@@ -313,7 +314,8 @@ static void stall_child(void)
 
 static void test_explorer_aborts_on_a_thread_outside_the_scheduler(void **state)
 {
-	sw_test_child_aborts(stall_child, "has run 1 s without reaching a switch point", NULL);
+	sw_test_child_aborts(stall_child, "has run 1 s without reaching a switch point",
+			     "stall: the sleeper runs");
 }
 
 /* ---- The review's and the bug list's races ---- */
