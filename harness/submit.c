@@ -263,8 +263,10 @@ void sw_gpu_idle(struct sw_world *w)
 /**
  * sw_gpu_hold() - hold the world's GPU queue, or release it.
  * @w: the world.
- * @hold: true: jobs submitted from now on stay queued, their fences
- *        unsignalled, until the release (or the world's destruction).
+ * @hold: true: no job not yet started (queued before or after the call)
+ *        starts, its fence unsignalled, until the release or the world's
+ *        destruction. Meanwhile sw_gpu_idle(), sw_submit_wait() and any
+ *        untimed wait for such a fence never return.
  */
 void sw_gpu_hold(struct sw_world *w, bool hold)
 {

@@ -75,11 +75,12 @@ static void rcu_thread_exit(void *arg)
 }
 
 /*
- * Created before main(), while there is one thread: helgrind does not see
- * the ordering pthread_once() gives, and reported two threads' first
- * read sections as racing on the key.
+ * Created by the first constructor to run (priority 101, before any that
+ * starts a thread, such as the tests' watchdog), while there is one
+ * thread: helgrind does not see the ordering pthread_once() gives, and
+ * reported two threads' first read sections as racing on the key.
  */
-static void __attribute__((constructor)) rcu_thread_key_init(void)
+static void __attribute__((constructor(101))) rcu_thread_key_init(void)
 {
 	if (pthread_key_create(&rcu_thread_key, rcu_thread_exit))
 		abort();

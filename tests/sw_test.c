@@ -23,17 +23,17 @@ static void __attribute__((constructor)) sw_test_main_thread(void)
 	main_thread = pthread_self();
 }
 
+/* Threads started by sw_test_thread_start() and not yet joined. */
+static int live_workers;
+
 /*
  * cmocka's failed assertion longjmps to the test's frame, which is on the
  * main thread: one failing on a worker thread (a GPU check in a churn
  * thread, say) would jump across threads, undefined behaviour that shows
  * as a crash or a join that never returns. This _fail() is found before
- * libcmocka's own: off the main thread it names the assertion and aborts;
- * on it, it hands over to cmocka's.
+ * libcmocka's own: off the main thread, or on it with workers not yet
+ * joined, it names the assertion and aborts; else it hands over to cmocka's.
  */
-/* Threads started by sw_test_thread_start() and not yet joined. */
-static int live_workers;
-
 void _fail(const char * const file, const int line)
 {
 	static void (*cmocka_fail)(const char *, int);
@@ -50,7 +50,7 @@ void _fail(const char * const file, const int line)
 	 */
 	if (live) {
 		fprintf(stderr, "%s:%d: assertion failed with %d worker thread(s) of the test "
-			"still running: aborting the suite\n", file, line, live);
+			"not yet joined: aborting the suite\n", file, line, live);
 		abort();
 	}
 	if (!cmocka_fail)

@@ -84,7 +84,7 @@ static void test_nowait_scan_leaves_gpu_mapped(void **state)
 /*
  * A thread holding a lock until told to let go, or for 60 s at most: with
  * the rule broken the scan blocks on the lock, and the test must still
- * end (static, so that a failed assertion leaves it intact). The limit is
+ * end (a failed assertion then aborts the suite, naming it). The limit is
  * far above a loaded valgrind run's time between holder_start() and the
  * last scan (about a second), which it must never cut short.
  */

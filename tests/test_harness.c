@@ -323,7 +323,7 @@ static void test_worker_assertion_aborts_naming_it(void **state)
 static void test_assertion_with_live_worker_aborts_naming_it(void **state)
 {
 	sw_test_child_aborts(child_main_fails_under_worker,
-			     "assertion failed with 1 worker thread(s) of the test still running",
+			     "assertion failed with 1 worker thread(s) of the test not yet joined",
 			     "test_harness.c:");
 }
 

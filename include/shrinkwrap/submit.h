@@ -49,6 +49,7 @@ void sw_gpu_idle(struct sw_world *w);
  * sw_gpu_hold() - with @hold true, the GPU starts no job until called with
  * false: a test's job stays busy (its fence unsignalled) for exactly as
  * long as the test needs, where a delay would race the test's own speed.
+ * While held, sw_gpu_idle() and sw_submit_wait() do not return.
  */
 void sw_gpu_hold(struct sw_world *w, bool hold);
 struct sw_gpu_stats {
